@@ -1,0 +1,149 @@
+"""The one interface every compact device model follows.
+
+A model is a plain object (scikit-learn style): parameters go into the constructor as a
+:class:`~matsim.core.ParameterSet` (defaults from the paper, overridable by keyword), the device
+equations are methods::
+
+    i   = model.current(v, x, T)        # A, for terminal voltage v (V) and state x
+    dx  = model.dstate_dt(v, x, T)      # state units per second
+    g   = model.conductance(v, x, T)    # dI/dV (S), for Newton solvers (crossbar, circuits)
+    ds  = model.simulate(waveform, t)   # xarray.Dataset with t, v, i and one variable per state
+
+``x`` has shape ``(n_state,)`` or ``(n_state, *batch)``; ``v`` broadcasts against ``x[0]``, so one call
+evaluates a whole array of devices. ``T`` (K) is the ambient temperature; ``None`` means the model's
+``T_ambient`` parameter. Models with a self-heating node keep their own temperature in the state.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Callable
+
+import numpy as np
+import xarray as xr
+from scipy.integrate import solve_ivp
+
+from matsim.core.errors import ConfigError, ConvergenceError
+from matsim.core.parameters import ParameterSet
+
+
+class CompactModel:
+    """Base class: subclasses set ``name``, ``state_names``, ``state_units`` and implement
+    :meth:`default_parameters`, :meth:`current`, :meth:`dstate_dt` and :meth:`state_bounds`."""
+
+    name: str = "CompactModel"
+    state_names: tuple[str, ...] = ("x",)
+    state_units: tuple[str, ...] = ("1",)
+    #: scipy solve_ivp method used by :meth:`simulate` (stiff models use "Radau" or "LSODA")
+    integrator: str = "LSODA"
+
+    def __init__(self, params: ParameterSet | None = None, **overrides):
+        ps = self.default_parameters()
+        if params is not None:
+            ps = ps.merge(params)
+        if overrides:
+            unknown = sorted(set(overrides) - set(ps))
+            if unknown:
+                raise ConfigError(unknown[0], overrides[unknown[0]],
+                                  f"a parameter of {self.name}: one of {', '.join(ps)}")
+            ps = ps.with_values(source="user override", **overrides)
+        self.params = ps
+        #: SI values by name, for the equations
+        self.p = SimpleNamespace(**{k: ps.si(k) for k in ps})
+        self.validate()
+
+    # ---- to implement --------------------------------------------------------------------
+    @classmethod
+    def default_parameters(cls) -> ParameterSet:
+        raise NotImplementedError
+
+    def current(self, v, x, T=None):
+        raise NotImplementedError
+
+    def dstate_dt(self, v, x, T=None):
+        raise NotImplementedError
+
+    def state_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """(lower, upper) arrays of shape (n_state,)."""
+        raise NotImplementedError
+
+    def initial_state(self) -> np.ndarray:
+        """A default state (the lower bound unless a subclass says otherwise)."""
+        return np.array(self.state_bounds()[0], dtype=float)
+
+    def validate(self) -> None:
+        """Check parameter values; raise :class:`ConfigError` naming the bad one."""
+
+    # ---- provided ------------------------------------------------------------------------
+    @property
+    def n_state(self) -> int:
+        return len(self.state_names)
+
+    def with_params(self, **overrides) -> "CompactModel":
+        """A copy with some parameters changed (values in each parameter's stored unit)."""
+        return type(self)(self.params, **overrides)
+
+    def get_params(self) -> dict[str, float]:
+        """Parameter values in their stored units."""
+        return {k: p.value for k, p in self.params.items()}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self.params)} parameters)"
+
+    def check_state(self, x, field: str = "state") -> np.ndarray:
+        """``x`` as an array if within bounds, else a :class:`ConfigError`."""
+        x = np.asarray(x, dtype=float)
+        lo, hi = self.state_bounds()
+        shape = (self.n_state,) + (1,) * (x.ndim - 1)
+        if x.shape[:1] != (self.n_state,) or not np.all(np.isfinite(x)) \
+                or np.any(x < np.reshape(lo, shape)) or np.any(x > np.reshape(hi, shape)):
+            raise ConfigError(field, x.tolist() if x.size < 10 else f"array{x.shape}",
+                              f"{self.n_state} finite value(s) within bounds "
+                              + ", ".join(f"{n} in [{a:g}, {b:g}]" for n, a, b in zip(self.state_names, lo, hi)))
+        return x
+
+    def clip_state(self, x) -> np.ndarray:
+        lo, hi = self.state_bounds()
+        x = np.asarray(x, dtype=float)
+        shape = (self.n_state,) + (1,) * (x.ndim - 1)
+        return np.clip(x, np.reshape(lo, shape), np.reshape(hi, shape))
+
+    def conductance(self, v, x, T=None, dv: float = 1e-6):
+        """Small-signal conductance dI/dV (S) by central difference; override with the analytic form."""
+        v = np.asarray(v, dtype=float)
+        return (self.current(v + dv, x, T) - self.current(v - dv, x, T)) / (2 * dv)
+
+    def simulate(self, waveform: Callable[[np.ndarray], np.ndarray] | float, t, x0=None, T=None,
+                 method: str | None = None, max_step: float | None = None, rtol: float = 1e-6,
+                 atol: float | np.ndarray | None = None) -> xr.Dataset:
+        """Integrate the state under a voltage waveform ``v(t)`` (callable, or a constant in V).
+
+        Returns an ``xarray.Dataset`` over ``t`` (s) with ``v`` (V), ``i`` (A) and one variable per
+        state, units in attrs, the parameters (JSON) in ``attrs["parameters"]``.
+        """
+        t = np.asarray(t, dtype=float)
+        if t.ndim != 1 or t.size < 2 or not np.all(np.diff(t) > 0):
+            raise ConfigError("t", f"array{t.shape}", "at least 2 strictly increasing times in s")
+        wf = waveform if callable(waveform) else (lambda tt, _v=float(waveform): np.full_like(np.asarray(tt, float), _v))
+        x0 = self.initial_state() if x0 is None else self.check_state(np.atleast_1d(x0), "x0")
+        if max_step is None:
+            max_step = getattr(waveform, "max_step", None) or (t[-1] - t[0]) / 200.0
+        lo, hi = self.state_bounds()
+
+        def rhs(tt, x):
+            return np.atleast_1d(self.dstate_dt(float(wf(tt)), self.clip_state(x), T)).astype(float)
+
+        sol = solve_ivp(rhs, (t[0], t[-1]), np.asarray(x0, float), method=method or self.integrator,
+                        t_eval=t, max_step=max_step, rtol=rtol,
+                        atol=atol if atol is not None else 1e-9 * np.maximum(np.abs(hi - lo), 1e-30))
+        if not sol.success or sol.y.shape[1] != t.size or not np.all(np.isfinite(sol.y)):
+            raise ConvergenceError(f"{self.name}.simulate: integration failed at t={sol.t[-1]:.3g} s ({sol.message})")
+        x = self.clip_state(sol.y)
+        v = np.asarray(wf(t), dtype=float) * np.ones_like(t)
+        i = np.asarray(self.current(v, x, T), dtype=float)
+        data = {"v": ("t", v, {"units": "V", "long_name": "voltage"}),
+                "i": ("t", i, {"units": "A", "long_name": "current"})}
+        for k, (n, u) in enumerate(zip(self.state_names, self.state_units)):
+            data[n] = ("t", x[k], {"units": u, "long_name": f"state {n}"})
+        return xr.Dataset(data, coords={"t": ("t", t, {"units": "s"})},
+                          attrs={"model": self.name, "parameters": self.params.to_json()})

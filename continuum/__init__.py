@@ -1,0 +1,1 @@
+"""FiPy electro-thermal continuum models of Mott threshold switches."""

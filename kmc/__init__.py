@@ -1,0 +1,1 @@
+"""Kinetic Monte Carlo of ionic defects in memristive oxides and electrochemical cells."""

@@ -1,0 +1,160 @@
+"""The ``matsim`` command.
+
+Subcommands of each layer live beside that layer, in a module with ``configure(parser)``; this
+file only lists them, and imports a layer only when its subcommand is used (start-up stays fast).
+A :class:`~matsim.core.MatsimError` ends the command with one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import platform
+import shutil
+import subprocess
+import sys
+
+import matsim
+from matsim.core.errors import MatsimError
+
+#: subcommand -> (module with ``configure(parser)``, one-line help). Layers add their line here.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "dft": ("matsim.dft.cli", "DFT outputs -> migration barriers, formation energies, prefactors"),
+    "kmc": ("kmc.cli", "kinetic Monte Carlo of vacancies / metal filaments"),
+    "continuum": ("continuum.cli", "FiPy electro-thermal Mott filament models"),
+    "compact": ("compact.cli", "compact device models: simulate, fit, export, verify"),
+    "crossbar": ("matsim.network.crossbar.cli", "crossbar arrays: inference, training, analyses"),
+    "network": ("matsim.network.cli", "Mott oscillator / neuron networks, annealing"),
+    "run": ("matsim.pipeline_cli", "run an end-to-end workflow YAML"),
+}
+
+
+def _versions() -> dict[str, str]:
+    from importlib import metadata
+    out = {"python": platform.python_version()}
+    for name in ("numpy", "scipy", "ase", "pymatgen", "fipy", "numba", "xarray", "h5py", "pydantic", "mpi4py"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def ngspice_version() -> str | None:
+    """First line of ``ngspice --version`` or None when ngspice is not on PATH."""
+    exe = shutil.which("ngspice")
+    if exe is None:
+        return None
+    try:
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return f"{exe} (version unknown)"
+    lines = [ln.strip("* ").strip() for ln in out.splitlines() if "ngspice" in ln.lower()]
+    return lines[0] if lines else exe
+
+
+def cmd_info(args) -> int:
+    from matsim.core.parallel import get_comm, mpi_library_version
+    info = {"matsim": matsim.__version__, **_versions(),
+            "MPI library": mpi_library_version() or "none (serial mode)",
+            "MPI ranks": get_comm().Get_size(),
+            "ngspice": ngspice_version() or "not found (install: apt-get install ngspice)"}
+    if args.json:
+        print(json.dumps(info, indent=2))
+    else:
+        w = max(map(len, info))
+        for k, v in info.items():
+            print(f"{k:<{w}}  {v}")
+    return 0
+
+
+def cmd_params_show(args) -> int:
+    from matsim import materials
+    ps = materials.get(args.name)
+    print(ps.to_json() if args.json else ps.table())
+    return 0
+
+
+def cmd_demo(args) -> int:
+    """Smallest real computation across the shared core: rates and conductivities from the library."""
+    import numpy as np
+
+    from matsim import materials
+    from matsim.core import units
+    from matsim.materials.conductivity import MottConductivity
+
+    hfo2 = materials.get("HfO2")
+    Ea, nu, a = hfo2.si("E_hop_vacancy"), hfo2.si("attempt_frequency"), hfo2.si("lattice_spacing")
+    print("HfO2 oxygen-vacancy hopping  r = nu exp(-Ea/kT),  D = a^2 r  (per axis)")
+    print(f"  Ea = {hfo2['E_hop_vacancy']}\n  nu = {hfo2['attempt_frequency']}")
+    for T in (300.0, 600.0, 900.0):
+        r = nu * np.exp(-Ea / (units.k_B * T))
+        print(f"  T = {T:5.0f} K: r = {r:.3e} /s, D = {a * a * r:.3e} m^2/s")
+    vo2 = MottConductivity.from_parameters(materials.get("VO2"))
+    print("VO2 conductivity across the insulator-metal transition (T_c = "
+          f"{materials.get('VO2')['T_transition'].value:g} K)")
+    for T in (300.0, 330.0, 340.0, 350.0, 370.0):
+        print(f"  T = {T:5.0f} K: sigma = {vo2(T):.3e} S/m")
+    print(f"  ratio sigma(370 K)/sigma(320 K) = {vo2(370.0) / vo2(320.0):.2e}")
+    return 0
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="matsim", description=matsim.__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"matsim {matsim.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("info", help="versions of matsim, its libraries, MPI and ngspice")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("params", help="material parameter sets")
+    psub = p.add_subparsers(dest="params_command", metavar="ACTION", required=True)
+    show = psub.add_parser("show", help="show a material's parameters with sources")
+    show.add_argument("name", help="material name, e.g. HfO2 (see `matsim params list`)")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=cmd_params_show)
+    lst = psub.add_parser("list", help="list materials")
+    lst.set_defaults(func=lambda a: print("\n".join(__import__("matsim.materials").materials.names())) or 0)
+
+    p = sub.add_parser("demo", help="the smallest real computation (rates, conductivities)")
+    p.set_defaults(func=cmd_demo)
+
+    argv = sys.argv[1:] if argv is None else argv
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    for name, (module, help_text) in SUBCOMMANDS.items():
+        sp = sub.add_parser(name, help=help_text)
+        if name == chosen:
+            try:
+                mod = importlib.import_module(module)
+            except ModuleNotFoundError as exc:
+                if exc.name and module.startswith(exc.name):
+                    sp.set_defaults(func=lambda a, n=name: _not_available(n))
+                    continue
+                raise
+            mod.configure(sp)
+    return parser
+
+
+def _not_available(name: str) -> int:
+    print(f"matsim: the '{name}' commands are not available in this version", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 1
+    try:
+        return int(args.func(args) or 0)
+    except MatsimError as exc:
+        print(f"matsim: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""DFT outputs (VASP, extxyz, NEB images) -> kinetic parameters with provenance."""

@@ -1,0 +1,1 @@
+"""Circuits of devices: crossbar arrays and oscillator/neuron networks."""
