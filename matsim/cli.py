@@ -26,7 +26,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "compact": ("compact.cli", "compact device models: simulate, fit, export, verify"),
     "crossbar": ("matsim.network.crossbar.cli", "crossbar arrays: inference, training, analyses"),
     "network": ("matsim.network.cli", "Mott oscillator / neuron networks, annealing"),
-    "run": ("matsim.pipeline_cli", "run an end-to-end workflow YAML"),
+    "run": ("matsim.pipeline.cli", "run an end-to-end workflow YAML"),
 }
 
 

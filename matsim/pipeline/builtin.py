@@ -1,0 +1,15 @@
+"""Built-in stages. Each imports its engine lazily, so ``matsim run --list-stages`` stays fast."""
+
+from __future__ import annotations
+
+from matsim.pipeline.stages import StageContext, register_stage
+
+
+@register_stage("materials")
+def materials_stage(ctx: StageContext) -> dict:
+    """Material parameters from the library (with their sources)."""
+    from matsim import materials
+    ps = materials.get(ctx.param("material", "HfO2"))
+    path = ps.save_json(ctx.out_dir / "parameters.json")
+    return {"material": ps.name, "parameters_file": str(path),
+            **{k: {"value": p.value, "unit": p.unit, "source": p.source} for k, p in ps.items()}}
