@@ -1,0 +1,104 @@
+"""A small neutral expression language shared by the ngspice and Verilog-A writers.
+
+Each model's equations are written once, as text a physicist can read::
+
+    I0*exp(-g/g0)*sinh(V/V0)
+
+Identifiers are resolved against a symbol table (``V`` = device voltage, state names, parameter
+names, intermediate definitions); function calls against :data:`FUNCTIONS` and :data:`MACROS`.
+:func:`render` rewrites the text for one *dialect* (ngspice B-source or Verilog-A). Unknown names are
+refused at export time, so a typo in a template fails loudly instead of producing a netlist that
+ngspice silently evaluates as zero.
+
+Smooth helpers (well-posed models, Wang & Roychowdhury, "Well-posed models of memristive devices",
+arXiv:1605.04897, 2016): ``smax``/``smin`` (hyperbolic smooth max/min, error <= e/2), ``spos``
+(smooth max(a, 0)), ``sstep`` (tanh step of width e), ``sabs`` (sqrt(a^2 + e^2)) and ``limexp``
+(exp continued linearly above 80, as Verilog-A's ``limexp``). They replace ``if`` on the state.
+"""
+
+from __future__ import annotations
+
+import re
+
+from matsim.core.errors import ConfigError
+
+#: built-in functions, same spelling in ngspice B-sources and Verilog-A (natural log is ``ln``)
+FUNCTIONS = frozenset({"exp", "sinh", "cosh", "tanh", "sqrt", "abs", "ln", "log10", "min", "max", "pow",
+                       "limexp", "atan"})
+
+#: smooth helpers: name -> (arguments, body in the neutral language)
+MACROS: dict[str, tuple[tuple[str, ...], str]] = {
+    "smax": (("a", "b", "e"), "0.5*(a+b+sqrt((a-b)*(a-b)+e*e))"),
+    "smin": (("a", "b", "e"), "0.5*(a+b-sqrt((a-b)*(a-b)+e*e))"),
+    "spos": (("a", "e"), "0.5*(a+sqrt(a*a+e*e))"),
+    "sstep": (("a", "e"), "0.5*(1+tanh(a/e))"),
+    "sabs": (("a", "e"), "sqrt(a*a+e*e)"),
+}
+
+#: limexp for ngspice (Verilog-A has it built in): exp(a) up to a = 80, then linear in a
+SPICE_LIMEXP = ("limexp", ("a",), "(a < 80 ? exp(a) : exp(80)*(a-79))")
+
+_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NUMBER_BEFORE = re.compile(r"[0-9.][eE]$")
+
+
+def num(x: float) -> str:
+    """A float written so it reads back bit-exactly (``repr``), valid in SPICE and Verilog-A."""
+    x = float(x)
+    if x != x or x in (float("inf"), float("-inf")):
+        raise ConfigError("value", x, "a finite number")
+    return repr(x)
+
+
+def identifiers(expr: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, name, is_call) of every identifier in ``expr`` (exponent letters skipped)."""
+    out = []
+    for m in _TOKEN.finditer(expr):
+        s, e = m.span()
+        # the 'e' in 1e-3 or 2.5E+4 is not an identifier
+        if s > 0 and (expr[s - 1].isdigit() or expr[s - 1] == ".") :
+            continue
+        is_call = expr[e:].lstrip().startswith("(")
+        out.append((s, e, m.group(), is_call))
+    return out
+
+
+def used_calls(expr: str) -> set[str]:
+    return {name for _, _, name, call in identifiers(expr) if call}
+
+
+def render(expr: str, symbols: dict[str, str], field: str = "expression",
+           funcmap: dict[str, str] | None = None) -> str:
+    """Replace every identifier by ``symbols[name]``; calls must be known functions and are renamed
+    by ``funcmap`` (e.g. ``log10`` -> ``log`` in Verilog-A).
+
+    Raises :class:`ConfigError` naming ``field`` for an unknown identifier or function.
+    """
+    pieces, last = [], 0
+    for s, e, name, call in identifiers(expr):
+        if call:
+            if name not in FUNCTIONS and name not in MACROS:
+                raise ConfigError(field, name, "a known function: " + ", ".join(sorted(FUNCTIONS | set(MACROS))))
+            if funcmap and name in funcmap:
+                pieces.append(expr[last:s])
+                pieces.append(funcmap[name])
+                last = e
+            continue
+        if name not in symbols:
+            raise ConfigError(field, name, f"a known symbol in {expr!r}: " + ", ".join(sorted(symbols)))
+        pieces.append(expr[last:s])
+        pieces.append(symbols[name])
+        last = e
+    pieces.append(expr[last:])
+    return "".join(pieces)
+
+
+def check_balanced(expr: str, field: str = "expression") -> None:
+    depth = 0
+    for ch in expr:
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth < 0:
+            break
+    if depth != 0:
+        raise ConfigError(field, expr, "balanced parentheses")

@@ -1,0 +1,243 @@
+"""ngspice side: subcircuit writer, waveform -> SPICE source, batch runner, raw-file reader.
+
+The subcircuit (two terminals ``p``, ``n``) holds each state on an internal node charged by a
+B-source (``C = 1 F``, ``I = dN/dt``) and the device current as one B-source between the terminals;
+see :mod:`compact.export.lower` for the smooth clipping. Parameters are subcircuit ``params:`` in SI,
+one per ``+`` line, each documented in the comment block above (unit, value as given, source), so an
+instance can override any of them (``X1 a b TaOx G_m=0.03``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from matsim.core.errors import ConfigError, ConvergenceError, MatsimError, MissingFileError
+
+from compact.export import expr as ex
+from compact.export.lower import clipped_state, gated_node_rate, node_symbol
+from compact.export.spec import ExportSpec
+
+
+class NgspiceError(MatsimError, RuntimeError):
+    """ngspice is missing, failed, or wrote no result (the message carries its last output lines)."""
+
+
+# ---- writer -----------------------------------------------------------------------------------
+def render_inline(spec: ExportSpec, voltage: str = "V(p,n)") -> dict:
+    """SPICE text of the current and each node rate, all intermediate quantities inlined."""
+    base = {"V": voltage}
+    base.update({p.symbol: p.name for p in spec.params})
+    base.update({node_symbol(st): f"V({st.node})" for st in spec.states})
+    table = dict(base)
+    for st in spec.states:
+        table[st.name] = "(" + ex.render(clipped_state(st, "eps_clip"), table, f"state {st.name}") + ")"
+    for name, e in spec.defs:
+        table[name] = "(" + ex.render(e, table, f"definition {name}") + ")"
+    current = ex.render(spec.current, table, "current")
+    table["I_dev"] = "(" + current + ")"
+    rates = {st.name: ex.render(gated_node_rate(st, st.rate, "eps_clip", spec.bounds), table, f"rate of {st.name}")
+             for st in spec.states}
+    return {"current": current, "rates": rates}
+
+
+def _funcs(texts) -> list[str]:
+    used = set()
+    for t in texts:
+        used |= ex.used_calls(t)
+    lines = []
+    for name, (args, body) in ex.MACROS.items():
+        if name in used:
+            lines.append(f".func {name}({','.join(args)}) {{{body}}}")
+    if "limexp" in used:
+        name, args, body = ex.SPICE_LIMEXP
+        lines.append(f".func {name}({','.join(args)}) {{{body}}}")
+    return lines
+
+
+def _wrap(prefix: str, text: str, width: int = 200) -> list[str]:
+    """Split a long expression over ``+`` continuation lines at operator boundaries."""
+    out, line = [], prefix
+    for tok in re.split(r"(?<=[\s,*+/-])", text):
+        if len(line) + len(tok) > width and line.strip():
+            out.append(line)
+            line = "+ "
+        line += tok
+    out.append(line)
+    return out
+
+
+def subckt_text(spec: ExportSpec, name: str) -> str:
+    """The ``.subckt`` as text (see :func:`compact.export.to_ngspice`)."""
+    from matsim import __version__
+    r = render_inline(spec)
+    lines = [f"* {spec.model_name} compact model, exported by matsim {__version__} "
+             f"({_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC)"]
+    lines += [f"* {n}" for n in spec.notes]
+    lines += [f"* reference: {ref}" for ref in spec.references]
+    lines.append("* terminals: p (current I flows from p through the device to n), n")
+    for st in spec.states:
+        lines.append(f"* state {st.name} [{st.unit}] on internal node {st.node}: V({st.node}) = {st.name} / "
+                     f"{ex.num(st.scale)}, bounds [{st.lo:g}, {st.hi:g}] {st.unit}, smoothly clipped")
+    if spec.temperature_state:
+        st = next(s for s in spec.states if s.name == spec.temperature_state)
+        lines.append(f"* temperature node: {st.node} (V({st.node}) = T / {ex.num(st.scale)} K)")
+    lines.append("* parameters (SI units; value as given and source after ';'):")
+    w = max(len(p.name) for p in spec.params)
+    for p in spec.params:
+        lines.append(f"*   {p.name:<{w}} [{p.unit}]  {p.comment}")
+    lines.append(f".subckt {name} p n params:")
+    for p in spec.params:
+        lines.append(f"+ {p.name}={ex.num(p.value)}")
+    lines += _funcs([r["current"], *r["rates"].values()])
+    for st in spec.states:
+        lines.append(f"* d({st.name})/dt" + (", gated at the bounds" if spec.bounds == "gate" else
+                                              ", not gated (bounds='clip': node may pass the bounds)"))
+        x0 = spec.names[f"x0_{st.name}"]
+        lines.append(f"C_{st.node} {st.node} 0 1 IC={{{x0} / {ex.num(st.scale)}}}")
+        lines += _wrap(f"B_{st.node} 0 {st.node} I=", r["rates"][st.name])
+    lines.append("* device current")
+    lines += _wrap("B_dev p n I=", r["current"])
+    lines.append(f".ends {name}")
+    return "\n".join(lines) + "\n"
+
+
+# ---- sources ----------------------------------------------------------------------------------
+def spice_source(waveform, t_end: float, n_pwl: int = 4000) -> str:
+    """SPICE transient source text for a waveform: ``SIN(...)`` for a sine, ``PWL(...)`` otherwise.
+
+    A sine is recognised by attributes ``amplitude``, ``frequency`` (and optional ``offset``,
+    ``phase`` in rad, ``delay``); piecewise-linear waveforms by ``breakpoints()`` -> (t, v) or
+    attributes ``t_points``/``v_points``; any other callable ``v(t)`` is sampled at ``n_pwl`` points.
+    """
+    if isinstance(waveform, (int, float)):
+        return f"DC {ex.num(waveform)}"
+    a = getattr(waveform, "amplitude", None)
+    f = getattr(waveform, "frequency", None)
+    kind = type(waveform).__name__.lower()
+    if a is not None and f is not None and "sin" in kind:
+        off = float(getattr(waveform, "offset", 0.0) or 0.0)
+        phase = float(getattr(waveform, "phase", 0.0) or 0.0)
+        delay = float(getattr(waveform, "delay", 0.0) or 0.0)
+        return (f"SIN({ex.num(off)} {ex.num(a)} {ex.num(f)} {ex.num(delay)} 0 "
+                f"{ex.num(np.degrees(phase))})")
+    if hasattr(waveform, "breakpoints"):
+        tp, vp = (np.asarray(z, float) for z in waveform.breakpoints())
+    elif hasattr(waveform, "t_points") and hasattr(waveform, "v_points"):
+        tp, vp = np.asarray(waveform.t_points, float), np.asarray(waveform.v_points, float)
+    elif callable(waveform):
+        tp = np.linspace(0.0, t_end, n_pwl)
+        vp = np.asarray(waveform(tp), float) * np.ones_like(tp)
+    else:
+        raise ConfigError("waveform", waveform, "a number (V), a callable v(t) in V, or a waveform object")
+    if not (np.all(np.isfinite(tp)) and np.all(np.isfinite(vp))):
+        raise ConfigError("waveform", "non-finite samples", "finite voltages (V) at finite times (s)")
+    return "PWL(" + " ".join(f"{ex.num(a)} {ex.num(b)}" for a, b in zip(tp, vp)) + ")"
+
+
+# ---- running ----------------------------------------------------------------------------------
+def find_ngspice() -> str:
+    """Path of the ngspice executable ($MATSIM_NGSPICE or PATH), else :class:`NgspiceError`."""
+    exe = os.environ.get("MATSIM_NGSPICE") or shutil.which("ngspice")
+    if not exe or not Path(exe).exists():
+        raise NgspiceError("ngspice not found on PATH (set MATSIM_NGSPICE or install it: "
+                           "'apt-get install ngspice', or 'make setup' as root)")
+    return exe
+
+
+def run_ngspice(netlist, timeout: float = 120.0, cwd=None) -> subprocess.CompletedProcess:
+    """Run ``ngspice -b netlist``; raise :class:`NgspiceError` with ngspice's own words on failure."""
+    netlist = Path(netlist)
+    if not netlist.is_file():
+        raise MissingFileError("netlist", str(netlist), "an existing SPICE netlist")
+    exe = find_ngspice()
+    try:
+        proc = subprocess.run([exe, "-b", netlist.name], cwd=cwd or netlist.parent, capture_output=True,
+                              text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise NgspiceError(f"ngspice did not finish {netlist} within {timeout:g} s") from None
+    text = proc.stdout + proc.stderr
+    bad = [ln for ln in text.splitlines()
+           if re.search(r"\berror\b|timestep too small|singular matrix|no such|unknown", ln, re.I)
+           and "no compatibility mode" not in ln.lower()]
+    if proc.returncode != 0 or bad:
+        tail = "\n".join((bad or text.splitlines())[-12:])
+        raise NgspiceError(f"ngspice failed on {netlist} (exit {proc.returncode}):\n{tail}")
+    return proc
+
+
+def read_raw(path) -> dict[str, np.ndarray]:
+    """Read an ngspice raw file (ASCII or binary, real data) -> {vector name (lower case): array}."""
+    path = Path(path)
+    if not path.is_file():
+        raise NgspiceError(f"ngspice wrote no result file {path}")
+    data = path.read_bytes()
+    header_end = data.find(b"Values:\n")
+    binary = False
+    if header_end < 0:
+        header_end = data.find(b"Binary:\n")
+        binary = header_end >= 0
+    if header_end < 0:
+        raise NgspiceError(f"{path}: not an ngspice raw file (no 'Values:' or 'Binary:' section)")
+    header = data[:header_end].decode("ascii", "replace").splitlines()
+    meta, names, in_vars = {}, [], False
+    for ln in header:
+        if in_vars:
+            parts = ln.split()
+            if len(parts) >= 2:
+                names.append(parts[1].lower())
+            continue
+        if ln.startswith("Variables:"):
+            in_vars = True
+            continue
+        if ":" in ln:
+            k, v = ln.split(":", 1)
+            meta[k.strip().lower()] = v.strip()
+    if "complex" in meta.get("flags", ""):
+        raise NgspiceError(f"{path}: complex data not supported (transient/DC results only)")
+    nvar, npts = int(meta["no. variables"]), int(meta["no. points"])
+    body = data[header_end + len(b"Values:\n"):]
+    if binary:
+        arr = np.frombuffer(body[:8 * nvar * npts], dtype="<f8").reshape(npts, nvar)
+    else:
+        tok = body.split()
+        vals = np.array(tok, dtype=float)
+        if vals.size < npts * (nvar + 1):
+            raise NgspiceError(f"{path}: truncated ({vals.size} numbers for {npts} points x {nvar} vectors)")
+        arr = vals[: npts * (nvar + 1)].reshape(npts, nvar + 1)[:, 1:]
+    return {n: arr[:, k].copy() for k, n in enumerate(names)}
+
+
+def transient_netlist(subckt_file: str, name: str, source: str, t_end: float, t_max: float,
+                      probes: list[str], raw_file: str, title: str = "matsim export check",
+                      extra: str = "", reltol: float = 1e-6) -> str:
+    """A test bench: source ``Vsrc in 0`` driving ``X1 in 0 name`` for ``t_end`` s (uic)."""
+    return "\n".join([
+        title,
+        f".include {subckt_file}",
+        f"Vsrc in 0 {source}",
+        f"X1 in 0 {name}",
+        extra,
+        f".options reltol={reltol:g} abstol=1e-15 vntol=1e-9 chgtol=1e-20 method=gear maxord=2 itl4=100",
+        f".tran {ex.num(t_max)} {ex.num(t_end)} 0 {ex.num(t_max)} uic",
+        ".control",
+        "set filetype=ascii",
+        "run",
+        f"write {raw_file} " + " ".join(probes),
+        "quit 0",
+        ".endc",
+        ".end",
+        "",
+    ])
+
+
+def check_convergence(result: dict[str, np.ndarray], what: str) -> None:
+    for k, v in result.items():
+        if not np.all(np.isfinite(v)):
+            raise ConvergenceError(f"ngspice result for {what}: non-finite values in {k}")

@@ -1,0 +1,264 @@
+"""Per-model equation specs: what an exported device computes, independent of the target format.
+
+A *spec builder* (one small module per model class in :mod:`compact.export.models`) turns a model
+instance into :class:`Equations`: the current ``I(V, state)`` and one rate ``d(state)/dt`` per state,
+written in the neutral language of :mod:`compact.export.expr` with the model's own parameter names.
+:func:`build_spec` adds everything a writer needs: parameters in SI with units and provenance (checked
+finite), names that are legal and unique in SPICE (case-insensitive) and Verilog-A, state bounds,
+scales and initial values, physical constants and the smoothing widths.
+
+>>> from compact.export.spec import register, Equations
+>>> @register("MyModel")
+... def _my_model(model):
+...     return Equations(current="G*x*V", rates={"x": "k*V"})
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from matsim.core import units
+from matsim.core.errors import ConfigError
+
+from compact.export import expr as ex
+
+#: words that must not be used as parameter/node names in ngspice expressions or Verilog-A
+RESERVED = frozenset(
+    {"v", "i", "time", "temper", "hertz", "pi", "e", "gmin", "if", "else", "begin", "end", "module",
+     "endmodule", "parameter", "real", "integer", "analog", "input", "output", "inout", "electrical",
+     "from", "exclude", "inf", "ddt", "idt", "function", "endfunction", "branch", "case", "for",
+     "while", "repeat", "default", "table", "string", "p", "n", "temp"}
+    | set(ex.FUNCTIONS) | set(ex.MACROS))
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass
+class Equations:
+    """What a spec builder returns (neutral-language expressions, model parameter names).
+
+    current : device current I (A) from terminal p to n, in ``V`` (V), states and parameters.
+    rates : state name -> d(state)/dt (state unit per s). The writers evaluate it at the smoothly
+        clipped state and gate it at the bounds (see :func:`compact.export.ngspice.gated_rate`).
+    defs : ordered intermediate quantities ``(name, expression)``; ``I_dev`` (the current) is
+        always available to rates.
+    constants : extra numbers the equations use (name -> (value SI, unit, comment)), e.g. ``q_e``.
+    notes : lines for the header comment (equation, paper).
+    scales : state name -> node scale (node voltage = state / scale); default: bound range or 1.
+    temperature_state : name of the state that is a device temperature (K), if any.
+    """
+
+    current: str
+    rates: dict[str, str]
+    defs: list[tuple[str, str]] = field(default_factory=list)
+    constants: dict[str, tuple[float, str, str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    scales: dict[str, float] = field(default_factory=dict)
+    temperature_state: str | None = None
+    #: a drive that switches the device for :func:`compact.export.verify`: (amplitude V, frequency Hz, periods)
+    drive: tuple[float, float, float] | None = None
+
+
+@dataclass(frozen=True)
+class ExportParam:
+    """One exported parameter: file name, SI value, SI unit and where it came from."""
+
+    name: str            # name in the exported file (legal, unique in SPICE and Verilog-A)
+    value: float         # SI
+    unit: str            # SI unit
+    comment: str         # value as given, source, note
+    symbol: str          # name used in the equation templates
+    from_model: bool = False   # False for constants, export settings and initial states
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    name: str           # model state name (symbol in expressions)
+    node: str           # internal node name
+    unit: str
+    lo: float
+    hi: float
+    scale: float
+    x0: float
+    rate: str           # neutral expression (physical units / s)
+
+
+@dataclass
+class ExportSpec:
+    """Everything a writer needs; built by :func:`build_spec`."""
+
+    model_name: str
+    params: list[ExportParam]
+    states: list[StateSpec]
+    current: str
+    defs: list[tuple[str, str]]
+    notes: list[str]
+    temperature_state: str | None
+    drive: tuple[float, float, float] | None
+    references: list[str]
+    #: "gate" (well-posed, default) or "clip" (literal CompactModel.simulate semantics)
+    bounds: str = "gate"
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Expression symbol -> exported parameter name."""
+        return {p.symbol: p.name for p in self.params}
+
+    def model_values(self) -> dict[str, float]:
+        """Model parameter name -> SI value as exported."""
+        return {p.symbol: p.value for p in self.params if p.from_model}
+
+    def param(self, symbol: str) -> ExportParam:
+        return next(p for p in self.params if p.symbol == symbol)
+
+
+_REGISTRY: dict[str, Callable] = {}
+
+
+def register(class_name: str):
+    """Decorator: register ``fn(model) -> Equations`` as the spec builder of a model class name."""
+    def deco(fn):
+        _REGISTRY[class_name] = fn
+        return fn
+    return deco
+
+
+def _load_builtin_specs() -> None:
+    import compact.export.models as pkg
+    for info in pkgutil.iter_modules(pkg.__path__):
+        importlib.import_module(f"{pkg.__name__}.{info.name}")
+
+
+def supported_models() -> list[str]:
+    """Model class names that can be exported."""
+    _load_builtin_specs()
+    return sorted(_REGISTRY)
+
+
+def builder_for(model) -> Callable:
+    _load_builtin_specs()
+    for cls in type(model).__mro__:
+        if cls.__name__ in _REGISTRY:
+            return _REGISTRY[cls.__name__]
+    raise ConfigError("model", type(model).__name__,
+                      "a compact model with an export spec: " + ", ".join(sorted(_REGISTRY)))
+
+
+def si_unit(unit_name: str) -> str:
+    """SI spelling of a unit's dimension, e.g. 'eV' -> 'J', 'nm' -> 'm', 'mA' -> 'A'."""
+    u = units.unit(unit_name)
+    if u.factor == 1.0 and u.offset == 0.0 and unit_name.isascii():
+        return unit_name
+    for cand in ("1", "J", "m", "s", "A", "V", "K", "W", "ohm", "Ohm", "S", "F", "C", "1/s", "Hz", "K/W", "J/K",
+                 "V/m", "m/s", "S/m", "kg", "W/K", "m^2/s", "V^-0.5", "1/V"):
+        try:
+            cu = units.unit(cand)
+        except ConfigError:
+            continue
+        if cu.dim == u.dim and cu.factor == 1.0 and cu.offset == 0.0:
+            return cu.name
+    return units.dimension_name(u.dim)
+
+
+def export_names(names: list[str], reserved=RESERVED) -> dict[str, str]:
+    """Legal, case-insensitively unique names (SPICE folds case); clashes get a ``_2``, ``_3`` suffix."""
+    taken: set[str] = set()
+    out = {}
+    for name in names:
+        base = name if _IDENT.match(name) else re.sub(r"\W", "_", name)
+        if not re.match(r"^[A-Za-z_]", base):
+            base = "p_" + base
+        cand, k = base, 1
+        while cand.lower() in taken or cand.lower() in reserved:
+            k += 1
+            cand = f"{base}_{k}"
+        taken.add(cand.lower())
+        out[name] = cand
+    return out
+
+
+def _check_finite(field_name: str, value, unit: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(field_name, value, f"a finite number in {unit} (a scalar parameter)") from None
+    if not np.isfinite(v):
+        raise ConfigError(field_name, value, f"a finite number in {unit} before export")
+    return v
+
+
+#: smoothing settings (in scaled state units, where the state range is ~1) and DC leak
+EXPORT_SETTINGS: dict[str, tuple[float, str, str]] = {
+    "eps_clip": (1e-5, "1", "width of the smooth clip/gate at the state bounds (node units, range ~ 1)"),
+    "gmin_state": (1e-12, "1/s", "Verilog-A only: leak of each state node toward its initial value (DC well-posedness)"),
+}
+
+
+def build_spec(model, bounds: str = "gate") -> ExportSpec:
+    """Collect equations, parameters, states and settings of ``model`` for the writers.
+
+    Raises :class:`ConfigError` naming the parameter when a value is not finite, and when the
+    model's class has no registered spec.
+    """
+    from matsim.core.validate import one_of
+    one_of("bounds", bounds, ("gate", "clip"))
+    eqs: Equations = builder_for(model)(model)
+    ps = model.params
+    model_names = list(ps)
+    for k in model_names:
+        _check_finite(k, getattr(model.p, k, ps[k].si), si_unit(ps[k].unit))
+    state_names = list(model.state_names)
+    all_names = model_names + list(eqs.constants) + list(EXPORT_SETTINGS) + [f"x0_{s}" for s in state_names]
+    reserved = RESERVED | {s.lower() for s in state_names} | {d.lower() for d, _ in eqs.defs} | {"i_dev"}
+    fnames = export_names(all_names, reserved)
+    params = []
+    for k in model_names:
+        p = ps[k]
+        value = _check_finite(k, getattr(model.p, k, p.si), si_unit(p.unit))
+        shown = f"{p.value:g} {p.unit}" if isinstance(p.value, float) else f"{p.value} {p.unit}"
+        comment = f"{shown}; {p.source}" + (f"; {p.note}" if p.note else "")
+        params.append(ExportParam(fnames[k], value, si_unit(p.unit), comment.replace("\n", " "), k, True))
+    for k, (val, unit, comment) in eqs.constants.items():
+        params.append(ExportParam(fnames[k], _check_finite(k, val, unit), unit, comment, k))
+    for k, (val, unit, comment) in EXPORT_SETTINGS.items():
+        params.append(ExportParam(fnames[k], val, unit, comment, k))
+
+    lo, hi = (np.asarray(b, dtype=float) for b in model.state_bounds())
+    x0 = np.asarray(model.initial_state(), dtype=float)
+    states = []
+    node_names = export_names([f"s_{s}" if s.lower() in RESERVED else s for s in state_names],
+                              RESERVED | {n.lower() for n in fnames.values()})
+    for j, s in enumerate(state_names):
+        if s not in eqs.rates:
+            raise ConfigError("rates", s, f"a rate expression for every state of {model.name}")
+        unit = model.state_units[j] if j < len(model.state_units) else "1"
+        scale = eqs.scales.get(s)
+        if scale is None:
+            rng = hi[j] - lo[j]
+            scale = float(rng) if np.isfinite(rng) and rng > 0 else 1.0
+        scale = _check_finite(f"scale of state {s}", scale, unit)
+        node = node_names[f"s_{s}" if s.lower() in RESERVED else s]
+        states.append(StateSpec(s, node, unit, float(lo[j]), float(hi[j]), scale,
+                                _check_finite(f"initial {s}", x0[j], unit), eqs.rates[s]))
+        params.append(ExportParam(fnames[f"x0_{s}"], float(x0[j]), si_unit(unit) if unit else "1",
+                                  f"initial value of state {s}", f"x0_{s}"))
+    return ExportSpec(model_name=type(model).__name__, params=params, states=states, current=eqs.current,
+                      defs=list(eqs.defs), notes=list(eqs.notes), temperature_state=eqs.temperature_state,
+                      drive=eqs.drive, references=list(getattr(ps, "references", [])), bounds=bounds)
+
+
+def symbol_table(spec: ExportSpec, voltage: str, state_ref: Callable[[StateSpec], str],
+                 param_ref: Callable[[ExportParam], str]) -> dict[str, str]:
+    """Neutral symbol -> target text (defs and ``I_dev`` are added by the writers)."""
+    table = {"V": voltage}
+    for p in spec.params:
+        table[p.symbol] = param_ref(p)
+    for st in spec.states:
+        table[st.name] = state_ref(st)
+    return table

