@@ -8,6 +8,7 @@ interpolated onto the Python grid and the error is ``max |i_spice - i_python| / 
 
 from __future__ import annotations
 
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,7 +89,9 @@ def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None
     model : a compact model with an export spec.
     waveform : callable v(t) (V) or waveform object (sine -> ``SIN``, else ``PWL``); default: the
         spec's switching sine (:func:`default_drive`).
-    simulator : only ``"ngspice"`` (found on PATH; :class:`NgspiceError` if absent).
+    simulator : ``"ngspice"`` (the subcircuit; ngspice on PATH, :class:`NgspiceError` if absent) or
+        ``"vacask"`` (the Verilog-A module compiled to OSDI by openvaf-r and run in VACASK, both from
+        the optional ``vlog`` extra; sine drives only).
     t_end : run length (s); default ``waveform.duration``.
     x0 : initial state (model units); default ``model.initial_state()``.
     n_points : comparison grid; max_step_fraction : max time step / t_end on both sides.
@@ -100,7 +103,7 @@ def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None
     -------
     VerifyResult with ``max_rel_error = max|i_spice - i_python| / max|i_python|``.
     """
-    validate.one_of("simulator", simulator, ("ngspice",))
+    validate.one_of("simulator", simulator, ("ngspice", "vacask"))
     validate.positive_int("n_points", n_points, 2)
     validate.in_range("max_step_fraction", max_step_fraction, 1e-7, 0.1)
     waveform = default_drive(model) if waveform is None else waveform
@@ -120,22 +123,14 @@ def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        (workdir / f"{name}.cir").write_text(subckt_text(spec, name), encoding="utf-8")
-        overrides = " ".join(f"{spec.names['x0_' + st.name]}={float(v)!r}" for st, v in zip(spec.states, x0))
-        probes = ["v(in)", "i(vsrc)"] + [f"v(x1.{st.node})" for st in spec.states]
-        net = transient_netlist(f"{name}.cir", f"{name} {overrides}", spice_source(waveform, t_end), t_end,
-                                dt_max, probes, "result.raw", title=f"matsim verify {name}", reltol=reltol)
-        netlist = workdir / "verify.cir"
-        netlist.write_text(net, encoding="utf-8")
-        run_ngspice(netlist, timeout=timeout)
-        res = read_raw(workdir / "result.raw")
+        runner = _run_ngspice if simulator == "ngspice" else _run_vacask
+        ts, vs, isp, nodes, netlist = runner(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir,
+                                             timeout)
     finally:
         if tmp is not None:
             tmp.cleanup()
-    check_convergence(res, name)
-    ts = res["time"]
-    i_sp = np.interp(t, ts, -res["i(vsrc)"])
-    v_sp = np.interp(t, ts, res["v(in)"])
+    i_sp = np.interp(t, ts, isp)
+    v_sp = np.interp(t, ts, vs)
     i_py = ref["i"].values
     peak = float(np.max(np.abs(i_py)))
     err = float(np.max(np.abs(i_sp - i_py)) / peak) if peak > 0 else float(np.max(np.abs(i_sp)))
@@ -144,7 +139,7 @@ def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None
             "i_spice": ("t", i_sp, {"units": "A"}),
             "v_spice": ("t", v_sp, {"units": "V"})}
     for st in spec.states:
-        data[f"{st.name}_spice"] = ("t", np.interp(t, ts, res[f"v(x1.{st.node})"]) * st.scale, {"units": st.unit})
+        data[f"{st.name}_spice"] = ("t", np.interp(t, ts, nodes[st.name]) * st.scale, {"units": st.unit})
         data[f"{st.name}_python"] = ("t", ref[st.name].values, {"units": st.unit})
     ds = xr.Dataset(data, coords={"t": ("t", t, {"units": "s"})},
                     attrs={"model": name, "max_rel_error": err, "simulator": simulator,
@@ -152,7 +147,59 @@ def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None
     fig = plot_verification(ds)
     if plot_path is not None:
         fig.savefig(plot_path, dpi=120)
-    return VerifyResult(err, ds, fig, netlist if tmp is None else Path(f"{name}.cir"))
+    return VerifyResult(err, ds, fig, netlist if tmp is None else Path(netlist.name))
+
+
+def _run_ngspice(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir, timeout):
+    """Subcircuit + test bench in ngspice -> (t, v, i, {state: node values}, netlist path)."""
+    (workdir / f"{name}.cir").write_text(subckt_text(spec, name), encoding="utf-8")
+    overrides = " ".join(f"{spec.names['x0_' + st.name]}={float(v)!r}" for st, v in zip(spec.states, x0))
+    probes = ["v(in)", "i(vsrc)"] + [f"v(x1.{st.node})" for st in spec.states]
+    net = transient_netlist(f"{name}.cir", f"{name} {overrides}", spice_source(waveform, t_end), t_end,
+                            dt_max, probes, "result.raw", title=f"matsim verify {name}", reltol=reltol)
+    netlist = workdir / "verify.cir"
+    netlist.write_text(net, encoding="utf-8")
+    run_ngspice(netlist, timeout=timeout)
+    res = read_raw(workdir / "result.raw")
+    check_convergence(res, name)
+    return (res["time"], res["v(in)"], -res["i(vsrc)"],
+            {st.name: res[f"v(x1.{st.node})"] for st in spec.states}, netlist)
+
+
+def _run_vacask(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir, timeout):
+    """Verilog-A -> OSDI (openvaf-r) -> VACASK transient; sine drives only."""
+    from compact.export.expr import num
+    from compact.export.ngspice import NgspiceError
+    from compact.export.verilog_a import compile_verilog_a, find_vacask, module_text
+    a, f = getattr(waveform, "amplitude", None), getattr(waveform, "frequency", None)
+    if a is None or f is None or getattr(waveform, "phase", 0.0) or getattr(waveform, "delay", 0.0):
+        raise ConfigError("waveform", waveform, "a sine (amplitude, frequency, optional offset) for simulator='vacask'")
+    exe = find_vacask()
+    va = workdir / f"{name}.va"
+    va.write_text(module_text(spec, name), encoding="utf-8")
+    compile_verilog_a(va, timeout=timeout)
+    overrides = " ".join(f"{spec.names['x0_' + st.name]}={float(v)!r}" for st, v in zip(spec.states, x0))
+    off = float(getattr(waveform, "offset", 0.0) or 0.0)
+    net = "\n".join([
+        f"matsim verify {name} (Verilog-A via OSDI)", "ground 0", f'load "{name}.osdi"',
+        f"model dev {name.lower()} {overrides}", "model vsource vsource",
+        f'vs (in 0) vsource dc={num(off)} type="sine" sinedc={num(off)} ampl={num(float(a))} freq={num(float(f))}',
+        "x1 (in 0) dev", "control", f"  options reltol={reltol:g}",
+        f"  analysis tran1 tran step={num(dt_max)} stop={num(t_end)} maxstep={num(dt_max)}", "endc", ""])
+    netlist = workdir / "verify.sim"
+    netlist.write_text(net, encoding="utf-8")
+    try:
+        proc = subprocess.run([exe, "-qp", netlist.name], cwd=workdir, capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise NgspiceError(f"VACASK did not finish {netlist} within {timeout:g} s") from None
+    if proc.returncode != 0 or not (workdir / "tran1.raw").is_file():
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-12:])
+        raise NgspiceError(f"VACASK failed on {netlist} (exit {proc.returncode}):\n{tail}")
+    res = read_raw(workdir / "tran1.raw")
+    check_convergence(res, name)
+    return (res["time"], res["in"], -res["vs:flow(br)"],
+            {st.name: res[f"x1:n_{st.node}"] for st in spec.states}, netlist)
 
 
 def plot_verification(ds: xr.Dataset):

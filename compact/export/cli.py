@@ -1,0 +1,111 @@
+"""``matsim compact export`` and ``matsim compact verify``.
+
+The compact layer's ``compact/cli.py`` owns ``matsim compact``; it calls :func:`configure_export` with its
+sub-parsers object to add these two actions::
+
+    matsim compact export StanfordPKU --format ngspice --out build/ [--params fit.json] [--name RRAM1]
+    matsim compact export TaOxExtended --format verilog-a --out build/ [--compile]
+    matsim compact verify VTEAM [--plot vteam.png] [--tolerance 0.01]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from matsim.core.errors import ConfigError
+
+
+def resolve_model(name: str, params_path: str | None = None):
+    """A model instance from its class name (case-insensitive), optionally with a ParameterSet JSON."""
+    import compact
+    from compact.export.spec import supported_models
+    from matsim.core.parameters import ParameterSet
+
+    classes = {}
+    for cname in supported_models():
+        cls = getattr(compact, cname, None)
+        if cls is not None:
+            classes[cname.lower()] = cls
+    cls = classes.get(name.lower())
+    if cls is None:
+        raise ConfigError("MODEL", name, "one of: " + (", ".join(sorted(c.__name__ for c in classes.values()))
+                                                       or "none (no exportable compact model is installed)"))
+    if params_path:
+        return cls(ParameterSet.load_json(params_path))
+    return cls()
+
+
+def cmd_export(args) -> int:
+    from compact.export import compile_verilog_a, to_ngspice, to_verilog_a
+    model = resolve_model(args.model, args.params)
+    out = Path(args.out)
+    if args.format == "ngspice":
+        path = to_ngspice(model, out, name=args.name, bounds=args.bounds)
+    else:
+        path = to_verilog_a(model, out, name=args.name, bounds=args.bounds)
+    print(f"wrote {path}")
+    if args.compile:
+        if args.format != "verilog-a":
+            raise ConfigError("--compile", True, "only with --format verilog-a")
+        print(f"compiled {compile_verilog_a(path)}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from compact.export import verify
+    model = resolve_model(args.model, args.params)
+    res = verify(model, plot_path=args.plot, bounds=args.bounds, workdir=args.workdir)
+    ok = res.max_rel_error <= args.tolerance
+    print(f"{type(model).__name__}: max |i_ngspice - i_python| / max|i| = {res.max_rel_error:.3e} "
+          f"({'OK' if ok else 'ABOVE'} tolerance {args.tolerance:g})")
+    if args.plot:
+        print(f"plot: {args.plot}")
+    return 0 if ok else 1
+
+
+def configure_export(subparsers) -> None:
+    """Add the ``export`` and ``verify`` actions to an argparse sub-parsers object."""
+    p = subparsers.add_parser("export", help="write a model as an ngspice subcircuit or a Verilog-A module")
+    p.add_argument("model", help="model class, e.g. StanfordPKU, MottThermal, VTEAM, Yakopcic, TaOxExtended")
+    p.add_argument("--format", choices=("ngspice", "verilog-a"), default="ngspice")
+    p.add_argument("--out", default=".", help="output directory or file (.cir / .va)")
+    p.add_argument("--params", help="ParameterSet JSON (e.g. from a fit) replacing the defaults")
+    p.add_argument("--name", help="subcircuit / module name (default: the class name)")
+    p.add_argument("--bounds", choices=("gate", "clip"), default="gate",
+                   help="state bounds: smooth gate (well-posed, default) or literal clip as in simulate")
+    p.add_argument("--compile", action="store_true", help="also compile the .va with openvaf-r")
+    p.set_defaults(func=cmd_export)
+
+    p = subparsers.add_parser("verify", help="run the exported model in ngspice and compare with Python")
+    p.add_argument("model")
+    p.add_argument("--params", help="ParameterSet JSON replacing the defaults")
+    p.add_argument("--plot", help="save the comparison figure here (png/pdf)")
+    p.add_argument("--tolerance", type=float, default=0.01, help="max error as a fraction of peak |i| (exit 1 above)")
+    p.add_argument("--bounds", choices=("gate", "clip"), default="gate")
+    p.add_argument("--workdir", help="keep the netlist and raw file here")
+    p.set_defaults(func=cmd_verify)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Stand-alone hook (``matsim.cli`` style) when no ``compact/cli.py`` wires :func:`configure_export`."""
+    configure_export(parser.add_subparsers(dest="compact_command", metavar="ACTION", required=True))
+
+
+def main(argv=None) -> int:
+    """``python -m compact.export.cli export StanfordPKU ...`` (same actions, without the matsim front)."""
+    import sys
+
+    from matsim.core.errors import MatsimError
+    parser = argparse.ArgumentParser(prog="python -m compact.export.cli")
+    configure(parser)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except MatsimError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
