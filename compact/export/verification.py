@@ -163,7 +163,7 @@ def _run_ngspice(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir
     res = read_raw(workdir / "result.raw")
     check_convergence(res, name)
     return (res["time"], res["v(in)"], -res["i(vsrc)"],
-            {st.name: res[f"v(x1.{st.node})"] for st in spec.states}, netlist)
+            {st.name: res[f"v(x1.{st.node})".lower()] for st in spec.states}, netlist)
 
 
 def _run_vacask(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir, timeout):
@@ -178,7 +178,8 @@ def _run_vacask(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir,
     va = workdir / f"{name}.va"
     va.write_text(module_text(spec, name), encoding="utf-8")
     compile_verilog_a(va, timeout=timeout)
-    overrides = " ".join(f"{spec.names['x0_' + st.name]}={float(v)!r}" for st, v in zip(spec.states, x0))
+    # OpenVAF folds parameter names to lower case (names are unique without case by construction)
+    overrides = " ".join(f"{spec.names['x0_' + st.name].lower()}={float(v)!r}" for st, v in zip(spec.states, x0))
     off = float(getattr(waveform, "offset", 0.0) or 0.0)
     net = "\n".join([
         f"matsim verify {name} (Verilog-A via OSDI)", "ground 0", f'load "{name}.osdi"',
@@ -199,7 +200,8 @@ def _run_vacask(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir,
     res = read_raw(workdir / "tran1.raw")
     check_convergence(res, name)
     return (res["time"], res["in"], -res["vs:flow(br)"],
-            {st.name: res[f"x1:n_{st.node}"] for st in spec.states}, netlist)
+            {st.name: res[f"x1:n_{st.node}".lower()] + x0[k] / st.scale for k, st in enumerate(spec.states)},
+            netlist)
 
 
 def plot_verification(ds: xr.Dataset):

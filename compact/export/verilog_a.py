@@ -39,7 +39,10 @@ def module_text(spec: ExportSpec, name: str) -> str:
     nodes = {st.name: f"n_{st.node}" for st in spec.states}
     base = {"V": "V(p, n)"}
     base.update({p.symbol: p.name for p in spec.params})
-    base.update({node_symbol(st): f"V({nodes[st.name]})" for st in spec.states})
+    # each node holds the deviation from the initial state, (x - x0)/scale: the DC operating point at
+    # zero bias is then the origin and Newton starts inside the bounds
+    base.update({node_symbol(st): f"(V({nodes[st.name]}) + {spec.names['x0_' + st.name]}/{ex.num(st.scale)})"
+                 for st in spec.states})
     base.update({st.name: st.node for st in spec.states})
     base.update({d: d for d, _ in spec.defs})
     base["I_dev"] = "I_dev"
@@ -61,10 +64,10 @@ def module_text(spec: ExportSpec, name: str) -> str:
     for st in spec.states:
         x0 = spec.names[f"x0_{st.name}"]
         gated = r(gated_node_rate(st, _rate_symbol(st), "eps_clip", spec.bounds), f"gated rate of {st.name}")
-        body.append(f"        // state {st.name}: C = 1 F, V({nodes[st.name]}) = {st.name} / {ex.num(st.scale)}")
+        body.append(f"        // state {st.name}: C = 1 F, V({nodes[st.name]}) = ({st.name} - {x0}) / {ex.num(st.scale)}")
         body.append(f"        I({nodes[st.name]}) <+ ddt(V({nodes[st.name]}));")
         body.append(f"        I({nodes[st.name]}) <+ -({gated});")
-        body.append(f"        I({nodes[st.name]}) <+ gmin_state*(V({nodes[st.name]}) - {x0}/{ex.num(st.scale)});")
+        body.append(f"        I({nodes[st.name]}) <+ gmin_state*V({nodes[st.name]});")
 
     used = set()
     for line in body:
@@ -94,7 +97,7 @@ def module_text(spec: ExportSpec, name: str) -> str:
               "    inout p, n;",
               "    electrical p, n;"]
     for st in spec.states:
-        lines.append(f"    electrical {nodes[st.name]};  // state {st.name} [{st.unit}] / {ex.num(st.scale)}")
+        lines.append(f"    electrical {nodes[st.name]};  // state: ({st.name} - x0) [{st.unit}] / {ex.num(st.scale)}")
     lines.append("")
     for p in spec.params:
         lines.append(f'    (* units="{clean(p.unit)}", desc="{clean(p.comment)[:200]}" *) '
