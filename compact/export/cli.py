@@ -23,10 +23,25 @@ def resolve_model(name: str, params_path: str | None = None):
     from matsim.core.parameters import ParameterSet
 
     classes = {}
-    for cname in supported_models():
+    wanted = set(supported_models())
+    for cname in wanted:
         cls = getattr(compact, cname, None)
         if cls is not None:
             classes[cname.lower()] = cls
+    if name.lower() not in classes:
+        # models that compact/__init__.py does not re-export: look through compact's own modules
+        import importlib
+        import pkgutil
+        for info in pkgutil.iter_modules(compact.__path__):
+            if info.name in ("export", "cli") or info.ispkg:
+                continue
+            try:
+                mod = importlib.import_module(f"compact.{info.name}")
+            except Exception:  # a half-written sibling module must not break the export CLI
+                continue
+            for cname in wanted:
+                if cname.lower() not in classes and isinstance(getattr(mod, cname, None), type):
+                    classes[cname.lower()] = getattr(mod, cname)
     cls = classes.get(name.lower())
     if cls is None:
         raise ConfigError("MODEL", name, "one of: " + (", ".join(sorted(c.__name__ for c in classes.values()))
