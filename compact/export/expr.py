@@ -12,7 +12,8 @@ ngspice silently evaluates as zero.
 
 Smooth helpers (well-posed models, Wang & Roychowdhury, "Well-posed models of memristive devices",
 arXiv:1605.04897, 2016): ``smax``/``smin`` (hyperbolic smooth max/min, error <= e/2), ``spos``
-(smooth max(a, 0)), ``sstep`` (tanh step of width e), ``sabs`` (sqrt(a^2 + e^2)) and ``limexp``
+(smooth max(a, 0)), ``sstep`` (tanh step of width e), ``sabs`` (sqrt(a^2 + e^2)), the
+:mod:`compact.smooth` helpers ``softplus(a, s)``, ``window_lo(x, lo, d)``, ``window_hi(x, hi, d)``, and ``limexp``
 (exp continued linearly above 80, as Verilog-A's ``limexp``). They replace ``if`` on the state.
 """
 
@@ -33,6 +34,10 @@ MACROS: dict[str, tuple[tuple[str, ...], str]] = {
     "spos": (("a", "e"), "0.5*(a+sqrt(a*a+e*e))"),
     "sstep": (("a", "e"), "0.5*(1+tanh(a/e))"),
     "sabs": (("a", "e"), "sqrt(a*a+e*e)"),
+    # compact.smooth: overflow-safe softplus s ln(1 + exp(a/s)), boundary windows 1 - exp(-d/delta)
+    "softplus": (("a", "s"), "s*(max(a/s, 0)+ln(1+exp(-abs(a/s))))"),
+    "window_lo": (("x", "lo", "d"), "1-exp(-max(x-lo, 0)/d)"),
+    "window_hi": (("x", "hi", "d"), "1-exp(-max(hi-x, 0)/d)"),
 }
 
 #: limexp for ngspice (Verilog-A has it built in): exp(a) up to a = 80, then linear in a

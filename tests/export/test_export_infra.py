@@ -196,3 +196,24 @@ def test_verilog_a_runs_in_vacask_and_agrees():
 def test_ngspice_osdi_probe_reports_a_bool():
     from compact.export.verilog_a import ngspice_loads_osdi
     assert ngspice_loads_osdi() in (True, False)
+
+
+def _eval_neutral(body, **vals):
+    env = {"exp": np.exp, "ln": np.log, "max": np.maximum, "min": np.minimum, "abs": np.abs,
+           "sqrt": np.sqrt, "tanh": np.tanh, "sinh": np.sinh}
+    return eval(body, env, vals)
+
+
+def test_macros_match_compact_smooth():
+    from compact import smooth
+    a = np.array([-40.0, -1.0, -1e-3, 0.0, 2e-3, 0.7, 35.0])
+    args, body = ex.MACROS["softplus"]
+    assert np.allclose(_eval_neutral(body, a=a, s=0.05), smooth.softplus(a, 0.05), rtol=1e-12, atol=1e-300)
+    x = np.linspace(-0.1, 1.1, 13)
+    _, body = ex.MACROS["window_lo"]
+    assert np.allclose(_eval_neutral(body, x=x, lo=0.0, d=0.02), smooth.window_from_lower(x, 0.0, 0.02))
+    _, body = ex.MACROS["window_hi"]
+    assert np.allclose(_eval_neutral(body, x=x, hi=1.0, d=0.02), smooth.window_from_upper(x, 1.0, 0.02))
+    _, body = ex.MACROS["smax"]
+    # the smooth max is within e/2 of the hard one
+    assert np.all(np.abs(_eval_neutral(body, a=x, b=0.5, e=1e-3) - np.maximum(x, 0.5)) <= 0.5e-3 + 1e-15)
