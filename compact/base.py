@@ -119,7 +119,9 @@ class CompactModel:
         """Integrate the state under a voltage waveform ``v(t)`` (callable, or a constant in V).
 
         Returns an ``xarray.Dataset`` over ``t`` (s) with ``v`` (V), ``i`` (A) and one variable per
-        state, units in attrs, the parameters (JSON) in ``attrs["parameters"]``.
+        state, units in attrs, the parameters (JSON) in ``attrs["parameters"]``, and in
+        ``attrs["bound_violation"]`` the largest excursion of the integrated state outside its bounds
+        (fraction of the bound span, before clipping; ~0 for a well-posed model).
         """
         t = np.asarray(t, dtype=float)
         if t.ndim != 1 or t.size < 2 or not np.all(np.diff(t) > 0):
@@ -128,6 +130,7 @@ class CompactModel:
         x0 = self.initial_state() if x0 is None else self.check_state(np.atleast_1d(x0), "x0")
         if max_step is None:
             max_step = getattr(waveform, "max_step", None) or (t[-1] - t[0]) / 200.0
+        max_step = min(float(max_step), t[-1] - t[0])
         lo, hi = self.state_bounds()
 
         def rhs(tt, x):
@@ -138,6 +141,8 @@ class CompactModel:
                         atol=atol if atol is not None else 1e-9 * np.maximum(np.abs(hi - lo), 1e-30))
         if not sol.success or sol.y.shape[1] != t.size or not np.all(np.isfinite(sol.y)):
             raise ConvergenceError(f"{self.name}.simulate: integration failed at t={sol.t[-1]:.3g} s ({sol.message})")
+        span = np.maximum(np.abs(hi - lo), 1e-300)[:, None]
+        violation = float(np.max(np.maximum(np.maximum(lo[:, None] - sol.y, sol.y - hi[:, None]), 0.0) / span))
         x = self.clip_state(sol.y)
         v = np.asarray(wf(t), dtype=float) * np.ones_like(t)
         i = np.asarray(self.current(v, x, T), dtype=float)
@@ -146,4 +151,6 @@ class CompactModel:
         for k, (n, u) in enumerate(zip(self.state_names, self.state_units)):
             data[n] = ("t", x[k], {"units": u, "long_name": f"state {n}"})
         return xr.Dataset(data, coords={"t": ("t", t, {"units": "s"})},
-                          attrs={"model": self.name, "parameters": self.params.to_json()})
+                          attrs={"model": self.name, "parameters": self.params.to_json(),
+                                 "integrator": method or self.integrator,
+                                 "bound_violation": violation})
