@@ -236,7 +236,8 @@ def migration_barrier(images, source: str | None = None) -> MigrationBarrier:
 
 def run_neb(initial, final, calculator: Any | Callable[[], Any], n_images: int = 3, fmax: float = 0.05,
             steps: int = 300, climb: bool = True, optimizer: str = "FIRE", interpolate: str = "idpp",
-            k: float = 0.1, logfile: str | None = None, trajectory: str | None = None) -> MigrationBarrier:
+            k: float = 0.1, logfile: str | None = None, trajectory: str | None = None,
+            quiet: bool = False) -> MigrationBarrier:
     """Run a climbing-image NEB with ase (``ase.mep.NEB`` + an ase optimizer) and return the barrier.
 
     Parameters
@@ -252,6 +253,8 @@ def run_neb(initial, final, calculator: Any | Callable[[], Any], n_images: int =
     interpolate : ``"idpp"`` (image-dependent pair potential, Smidstrup et al., J. Chem. Phys.
         140, 214106 (2014)) or ``"linear"``.
     k : spring constant in eV/Å².
+    logfile, trajectory : passed to the ase optimizer (``"-"`` logs to stdout).
+    quiet : no progress bar (it is shown only on a terminal anyway).
     """
     from ase import optimize
     from ase.mep import NEB
@@ -271,7 +274,13 @@ def run_neb(initial, final, calculator: Any | Callable[[], Any], n_images: int =
     else:
         neb.interpolate(mic=True)
     opt = getattr(optimize, optimizer)(neb, logfile=logfile, trajectory=trajectory)
-    converged = opt.run(fmax=fmax, steps=steps)
+    from matsim.core.progress import progress
+    with progress(total=steps, desc=f"CI-NEB ({n_images} images)", quiet=quiet, unit="step") as bar:
+        def _tick():
+            bar.update(1)
+            bar.set_postfix(fmax=f"{neb.get_residual():.3f}", refresh=False)
+        opt.attach(_tick, interval=1)
+        converged = opt.run(fmax=fmax, steps=steps)
     if not converged:
         raise ConvergenceError(f"run_neb: the band did not converge to fmax = {fmax} eV/Å in {steps} steps "
                                f"(residual {neb.get_residual():.3g} eV/Å); raise steps or add images")

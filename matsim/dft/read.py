@@ -32,7 +32,7 @@ from matsim.core.errors import ConfigError, MissingFileError
 
 #: VASP outputs recognised by their file names (any prefix/suffix, e.g. ``vasprun_relax.xml``).
 _VASPRUN = re.compile(r"vasprun.*\.xml(\.gz)?$", re.IGNORECASE)
-_OUTCAR = re.compile(r"^OUTCAR", re.IGNORECASE)
+_OUTCAR = re.compile(r"OUTCAR", re.IGNORECASE)
 
 
 @dataclass
@@ -102,11 +102,12 @@ class DFTResult:
         s = self.summary()
         lines = [f"{s['formula']} ({s['natoms']} atoms, {s['code']})  from {self.label}",
                  f"  energy        {self.energy:.8f} eV"]
-        for key, name in (("free_energy_eV", "free energy"), ("max_force_eV_per_A", "max |F| (eV/Å)"),
-                          ("fermi_level_eV", "Fermi level"), ("vbm_eV", "VBM"), ("cbm_eV", "CBM"),
-                          ("band_gap_eV", "band gap")):
+        for key, name, fmt, unit in (("free_energy_eV", "free energy", ".8f", "eV"),
+                                     ("max_force_eV_per_A", "max |F|", ".4f", "eV/Å"),
+                                     ("fermi_level_eV", "Fermi level", ".4f", "eV"), ("vbm_eV", "VBM", ".4f", "eV"),
+                                     ("cbm_eV", "CBM", ".4f", "eV"), ("band_gap_eV", "band gap", ".4f", "eV")):
             if s[key] is not None:
-                lines.append(f"  {name:<13} {s[key]:.6g}" + ("" if "force" in key else " eV"))
+                lines.append(f"  {name:<13} {s[key]:{fmt}} {unit}")
         return "\n".join(lines)
 
 
@@ -129,7 +130,7 @@ def _ase_read(path: Path, index, fmt: str | None):
             return ase.io.read(str(path), index=index, format=fmt)
     except Exception as exc:  # noqa: BLE001 - ase raises many types for bad files
         kind = "VASP vasprun.xml" if fmt == "vasp-xml" else "VASP OUTCAR" if fmt == "vasp-out" else \
-            "a file ase.io.read understands (extxyz, traj, vasprun.xml, OUTCAR, ...)"
+            "file in a format ase.io.read understands (extxyz, traj, vasprun.xml, OUTCAR, ...)"
         raise ConfigError("path", str(path),
                           f"a complete, readable {kind}; reading failed with "
                           f"{type(exc).__name__}: {str(exc)[:200] or 'no message'} "
@@ -222,16 +223,31 @@ def read_calculation(path, index: int | str = -1, format: str | None = None) -> 
     is_vasprun = format == "vasp-xml" or (format is None and _VASPRUN.search(path.name) is not None)
     is_outcar = format == "vasp-out" or (format is None and _OUTCAR.search(path.name) is not None)
     fmt = "vasp-xml" if is_vasprun else "vasp-out" if is_outcar else format
+    if is_vasprun and not path.name.endswith(".gz"):
+        _check_vasprun_complete(path)
     atoms = _ase_read(path, index, fmt)
     if isinstance(atoms, list):
         raise ConfigError("index", index, "a single ionic step (an int such as -1), not a slice")
     code = "VASP" if (is_vasprun or is_outcar) else None
+    if atoms.calc is None:
+        raise ConfigError("path", str(path), "a calculation output with a total energy; this file holds a "
+                          "structure only (a structure file, or a truncated/unfinished run)")
     result = from_atoms(atoms, code=code, path=path, sha256=sha)
     if code is None:
         result.code = _format_name(path, fmt, result.code)
     if is_vasprun:
         _add_band_edges(result, path)
     return result
+
+
+def _check_vasprun_complete(path: Path) -> None:
+    """A finished vasprun.xml ends with ``</modeling>``; anything else is a truncated file."""
+    with open(path, "rb") as fh:
+        fh.seek(max(0, path.stat().st_size - 256))
+        tail = fh.read().decode("latin-1", errors="replace")
+    if "</modeling>" not in tail:
+        raise ConfigError("path", str(path), "a complete VASP vasprun.xml ending with </modeling>; this one is "
+                          "truncated (the run did not finish, or the file was cut while copying)")
 
 
 def _format_name(path: Path, fmt, calc_name: str) -> str:

@@ -91,14 +91,24 @@ def test_extxyz_round_trip_and_directory(tmp_path):
     assert read_calculation(tmp_path / "run").composition == {"Na": 1, "Cl": 1}
 
 
-def test_truncated_vasprun_is_a_clear_error(tmp_path):
+@pytest.mark.parametrize("fraction", [0.5, 0.99])
+def test_truncated_vasprun_is_a_clear_error(tmp_path, fraction):
     text = (DATA / "vasprun_dfpt.xml").read_text(encoding="latin-1")
     bad = tmp_path / "vasprun.xml"
-    bad.write_text(text[: len(text) // 2], encoding="latin-1")
+    bad.write_text(text[: int(len(text) * fraction)], encoding="latin-1")
     with pytest.raises(ConfigError) as exc:
         read_calculation(bad)
     msg = str(exc.value)
     assert str(bad) in msg and "vasprun.xml" in msg and "truncated" in msg
+
+
+@pytest.mark.skipif(not (ASE_VASP / "convergence_OUTCAR_y_y").is_file(),
+                    reason="ase's test data (ase/test/testdata/vasp/convergence_OUTCAR_y_y) is not installed")
+def test_truncated_outcar_is_a_clear_error():
+    path = ASE_VASP / "convergence_OUTCAR_y_y"  # cut on purpose in ase's test data
+    with pytest.raises(ConfigError) as exc:
+        read_calculation(path)
+    assert str(path) in str(exc.value) and "OUTCAR" in str(exc.value)
 
 
 def test_missing_empty_and_energyless_files(tmp_path):
