@@ -218,3 +218,26 @@ def test_macros_match_compact_smooth():
     _, body = ex.MACROS["smax"]
     # the smooth max is within e/2 of the hard one
     assert np.all(np.abs(_eval_neutral(body, a=x, b=0.5, e=1e-3) - np.maximum(x, 0.5)) <= 0.5e-3 + 1e-15)
+
+
+@pytest.mark.ngspice
+@needs_ngspice
+def test_crossbar_2x2_matches_network_crossbar(tmp_path):
+    """ngspice 2x2 array of exported nonlinear (Poole-Frenkel) NbO2 cells vs matsim.network.crossbar."""
+    Crossbar = pytest.importorskip("matsim.network.crossbar").Crossbar
+    from compact.export.crossbar import read_crossbar
+    mott = pytest.importorskip("compact.mott")
+    m = mott.MottThermal.nbo2()
+    T = np.array([[300.0, 900.0], [1100.0, 600.0]])           # K, one insulating-to-metallic spread
+    v_rows = np.array([1.5, -0.8])
+    r_wire, r_driver, r_sense = 5.0, 20.0, 50.0
+    xb = Crossbar(2, 2, m, state=T[None], r_wire_row=r_wire, r_wire_col=r_wire, r_driver=r_driver,
+                  r_sense=r_sense)
+    sol = xb.solve(v_rows, tol=1e-13)
+    # Crossbar puts the first wire segment in series with driver/sense; the netlist has them as nodes
+    i_spice = read_crossbar(m, T[..., None], v_rows, r_driver=r_driver + r_wire, r_wire=r_wire,
+                            r_sense=r_sense + r_wire, workdir=tmp_path)
+    assert np.allclose(i_spice, sol.i_out, rtol=1e-5, atol=1e-12)
+    # the cells are far from ohmic here: the Poole-Frenkel term changes the current by > 10 %
+    g_lin = m.current(1e-3, np.array([T[0, 0]])) / 1e-3
+    assert abs(m.current(1.5, np.array([T[0, 0]])) / (1.5 * g_lin) - 1) > 0.1
