@@ -115,12 +115,13 @@ def transition_level(q1: float, q2: float, defects: Mapping, host, mu: Mapping, 
     for q in (q1, q2):
         if q not in defects:
             raise ConfigError("defects", sorted(defects), f"a calculation for charge {q:+g}")
-    sub = {q1: defects[q1], q2: defects[q2]}
-    e0 = _formation_at_zero(sub, host, mu, vbm, corrections)
+    sub = {q1: as_result(defects[q1], f"defects[{q1}]"), q2: as_result(defects[q2], f"defects[{q2}]")}
+    h = as_result(host, "host")
+    e0 = _formation_at_zero(sub, h, mu, vbm, corrections)
     level = (e0[float(q1)] - e0[float(q2)]) / (q2 - q1)
     return Parameter(float(level), "eV",
-                     f"transition level from defects q={q1:+g} ({as_result(defects[q1]).label}) and "
-                     f"q={q2:+g} ({as_result(defects[q2]).label}); host {as_result(host).label}",
+                     f"transition level from defects q={q1:+g} ({sub[q1].label}) and "
+                     f"q={q2:+g} ({sub[q2].label}); host {h.label}",
                      f"eps({q1:+g}/{q2:+g}) = [E_f(q1;0) - E_f(q2;0)]/(q2 - q1), Fermi level above the VBM")
 
 

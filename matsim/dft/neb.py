@@ -265,7 +265,10 @@ def run_neb(initial, final, calculator: Any | Callable[[], Any], n_images: int =
     validate.one_of("interpolate", interpolate, ("idpp", "linear"))
     _check_images([_dummy(initial), _dummy(initial), _dummy(final)])
     images = [initial.copy()] + [initial.copy() for _ in range(n_images)] + [final.copy()]
-    shared = not callable(calculator) or hasattr(calculator, "get_potential_energy")
+    import inspect
+    # a Calculator instance is shared; a class or zero-argument function is a factory (one per image)
+    shared = not (inspect.isclass(calculator) or
+                  (callable(calculator) and not hasattr(calculator, "get_potential_energy")))
     for img in images:
         img.calc = calculator if shared else calculator()
     neb = NEB(images, k=k, climb=climb, allow_shared_calculator=shared, method="improvedtangent")
@@ -278,21 +281,29 @@ def run_neb(initial, final, calculator: Any | Callable[[], Any], n_images: int =
     with progress(total=steps, desc=f"CI-NEB ({n_images} images)", quiet=quiet, unit="step") as bar:
         def _tick():
             bar.update(1)
-            bar.set_postfix(fmax=f"{neb.get_residual():.3f}", refresh=False)
+            bar.set_postfix(fmax=f"{_residual(neb):.3f}", refresh=False)
         opt.attach(_tick, interval=1)
         converged = opt.run(fmax=fmax, steps=steps)
     if not converged:
         raise ConvergenceError(f"run_neb: the band did not converge to fmax = {fmax} eV/Å in {steps} steps "
-                               f"(residual {neb.get_residual():.3g} eV/Å); raise steps or add images")
+                               f"(residual {_residual(neb):.3g} eV/Å); raise steps or add images")
     from ase.calculators.singlepoint import SinglePointCalculator
     band = []
     for img in images:
         a = img.copy()
         a.calc = SinglePointCalculator(a, energy=float(img.get_potential_energy()), forces=img.get_forces())
         band.append(a)
-    name = getattr(calculator, "name", None) or type(calculator).__name__
+    calc0 = images[1].calc
+    name = getattr(calc0, "name", None) or type(calc0).__name__
     return migration_barrier(band, source=f"CI-NEB with ase ({name} calculator, {n_images} intermediate images, "
                                           f"fmax {fmax} eV/Å, {optimizer})")
+
+
+def _residual(neb) -> float:
+    """Residual force on the band's non-climbing images from the last force call (eV/Å), no new
+    calculation; NaN before the first call or with a single (climbing) image."""
+    res = getattr(neb, "residuals", None)
+    return float(np.max(res)) if res else float("nan")
 
 
 def _dummy(atoms) -> DFTResult:

@@ -112,6 +112,30 @@ def test_barrier_from_image_files_and_vasp_style_folders(cu_hop, tmp_path):
         migration_barrier(tmp_path / "neb")
 
 
+def test_climbing_image_barrier_independent_of_image_count(cu_hop):
+    """One climbing image (EMT class as a per-image factory) finds the same saddle as three."""
+    from matsim.dft import run_neb
+    mb1 = run_neb(cu_hop.initial, cu_hop.final, EMT, n_images=1, fmax=0.05)
+    assert mb1.saddle_index == 1 and "emt" in mb1.Ea.source
+    assert mb1.Ea.value == pytest.approx(cu_hop.barrier.Ea.value, abs=0.01)
+
+
+def test_vasp_neb_folders_with_real_vasprun_files(tmp_path):
+    """VASP folders 00..02 are read through vasprun.xml; a flat band has no interior maximum."""
+    from matsim.dft import read_neb_directory
+    src = ROOT / "tests" / "data" / "dft" / "vasprun_pstress.xml"
+    for i in range(3):
+        (tmp_path / f"{i:02d}").mkdir()
+        (tmp_path / f"{i:02d}" / "vasprun.xml").write_bytes(src.read_bytes())
+    res = read_neb_directory(tmp_path)
+    assert [r.code for r in res] == ["VASP"] * 3 and res[1].path == tmp_path / "01" / "vasprun.xml"
+    with pytest.raises(ConvergenceError, match="end point"):
+        migration_barrier(tmp_path)
+    (tmp_path / "05").mkdir()
+    with pytest.raises(ConfigError, match="consecutive"):
+        migration_barrier(tmp_path)
+
+
 def _image(atoms, energy):
     a = atoms.copy()
     a.calc = SinglePointCalculator(a, energy=energy)
