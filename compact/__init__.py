@@ -8,11 +8,13 @@ from compact import waveforms
 from compact.base import CompactModel
 from compact.mott import MottThermal
 from compact.stanford import StanfordPKU
+from compact.taox import TaOxExtended
 
 #: model registry used by the CLI, calibration and export: name -> class
 MODELS: dict[str, type[CompactModel]] = {
     "MottThermal": MottThermal,
     "StanfordPKU": StanfordPKU,
+    "TaOxExtended": TaOxExtended,
 }
 
 
@@ -25,4 +27,4 @@ def get_model(name: str) -> type[CompactModel]:
     raise ConfigError("model", name, "one of " + ", ".join(MODELS))
 
 
-__all__ = ["CompactModel", "MottThermal", "StanfordPKU", "MODELS", "get_model", "waveforms"]
+__all__ = ["CompactModel", "MottThermal", "StanfordPKU", "TaOxExtended", "MODELS", "get_model", "waveforms"]

@@ -118,6 +118,10 @@ class CompactModel:
                  atol: float | np.ndarray | None = None) -> xr.Dataset:
         """Integrate the state under a voltage waveform ``v(t)`` (callable, or a constant in V).
 
+        ``x0`` of shape ``(n_state,)`` integrates one device; ``(n_state, n_device)`` integrates a batch
+        of devices (e.g. different initial states) in one call, and every output variable then has
+        dims ``("t", "device")``; the waveform may then return one voltage per device.
+
         Returns an ``xarray.Dataset`` over ``t`` (s) with ``v`` (V), ``i`` (A) and one variable per
         state, units in attrs, the parameters (JSON) in ``attrs["parameters"]``, and in
         ``attrs["bound_violation"]`` the largest excursion of the integrated state outside its bounds
@@ -126,30 +130,54 @@ class CompactModel:
         t = np.asarray(t, dtype=float)
         if t.ndim != 1 or t.size < 2 or not np.all(np.diff(t) > 0):
             raise ConfigError("t", f"array{t.shape}", "at least 2 strictly increasing times in s")
+        period = getattr(waveform, "period", None)
+        if period is not None and not float(period) > 0:
+            raise ConfigError("waveform.period", period, "a period > 0 s")
         wf = waveform if callable(waveform) else (lambda tt, _v=float(waveform): np.full_like(np.asarray(tt, float), _v))
-        x0 = self.initial_state() if x0 is None else self.check_state(np.atleast_1d(x0), "x0")
+        x0 = self.initial_state() if x0 is None else self.check_state(np.asarray(x0, dtype=float).reshape(
+            (self.n_state,) + np.shape(x0)[1:]) if np.ndim(x0) > 1 else np.atleast_1d(x0), "x0")
+        batch = x0.shape[1:]
+        if len(batch) > 1:
+            raise ConfigError("x0", f"array{x0.shape}", "shape (n_state,) or (n_state, n_device)")
         if max_step is None:
             max_step = getattr(waveform, "max_step", None) or (t[-1] - t[0]) / 200.0
         max_step = min(float(max_step), t[-1] - t[0])
         lo, hi = self.state_bounds()
+        shape = x0.shape
+        span = np.maximum(np.abs(hi - lo), 1e-300)
+        span_full = np.broadcast_to(span.reshape((self.n_state,) + (1,) * len(batch)), shape).ravel()
 
-        def rhs(tt, x):
-            return np.atleast_1d(self.dstate_dt(float(wf(tt)), self.clip_state(x), T)).astype(float)
+        def voltage(tt):
+            val = np.asarray(wf(tt), dtype=float)
+            return float(val) if val.ndim == 0 else val        # per-device voltages broadcast over the batch
 
-        sol = solve_ivp(rhs, (t[0], t[-1]), np.asarray(x0, float), method=method or self.integrator,
+        def rhs(tt, y):
+            x = self.clip_state(y.reshape(shape))
+            return np.broadcast_to(np.asarray(self.dstate_dt(voltage(tt), x, T), dtype=float), shape).reshape(-1)
+
+        sol = solve_ivp(rhs, (t[0], t[-1]), x0.ravel(), method=method or self.integrator,
                         t_eval=t, max_step=max_step, rtol=rtol,
-                        atol=atol if atol is not None else 1e-9 * np.maximum(np.abs(hi - lo), 1e-30))
+                        atol=atol if atol is not None else 1e-9 * np.maximum(span_full, 1e-30))
         if not sol.success or sol.y.shape[1] != t.size or not np.all(np.isfinite(sol.y)):
             raise ConvergenceError(f"{self.name}.simulate: integration failed at t={sol.t[-1]:.3g} s ({sol.message})")
-        span = np.maximum(np.abs(hi - lo), 1e-300)[:, None]
-        violation = float(np.max(np.maximum(np.maximum(lo[:, None] - sol.y, sol.y - hi[:, None]), 0.0) / span))
-        x = self.clip_state(sol.y)
-        v = np.asarray(wf(t), dtype=float) * np.ones_like(t)
-        i = np.asarray(self.current(v, x, T), dtype=float)
-        data = {"v": ("t", v, {"units": "V", "long_name": "voltage"}),
-                "i": ("t", i, {"units": "A", "long_name": "current"})}
+        y = sol.y.reshape(shape + (t.size,))                       # (n_state, [n_device,] n_t)
+        bshape = (self.n_state,) + (1,) * (len(batch) + 1)
+        excess = np.maximum(np.maximum(lo.reshape(bshape) - y, y - hi.reshape(bshape)), 0.0) / span.reshape(bshape)
+        violation = float(np.max(excess))
+        x = self.clip_state(y)
+        dims = ("t",) if not batch else ("t", "device")
+        tr = (lambda a: a) if not batch else (lambda a: a.T)
+        if batch:
+            v = np.stack([np.broadcast_to(voltage(tt), batch) for tt in t], axis=-1)   # (n_device, n_t)
+            vdims, vout = dims, v.T
+        else:
+            v = np.asarray(wf(t), dtype=float) * np.ones_like(t)
+            vdims, vout = ("t",), v
+        i = np.asarray(self.current(v, x, T), dtype=float) * np.ones(x.shape[1:])
+        data = {"v": (vdims, vout, {"units": "V", "long_name": "voltage"}),
+                "i": (dims, tr(i), {"units": "A", "long_name": "current"})}
         for k, (n, u) in enumerate(zip(self.state_names, self.state_units)):
-            data[n] = ("t", x[k], {"units": u, "long_name": f"state {n}"})
+            data[n] = (dims, tr(x[k]), {"units": u, "long_name": f"state {n}"})
         return xr.Dataset(data, coords={"t": ("t", t, {"units": "s"})},
                           attrs={"model": self.name, "parameters": self.params.to_json(),
                                  "integrator": method or self.integrator,
