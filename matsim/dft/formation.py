@@ -43,6 +43,9 @@ def _mu_value(mu: Mapping, el: str, n: int) -> float:
     v = mu[el]
     if isinstance(v, Parameter):
         return float(v.to("eV"))
+    if isinstance(v, str):  # "-4.9 eV", "-4900 meV"
+        from matsim.core import units
+        return units.parse_quantity(v, "eV", field=f"mu[{el!r}]") / units.q
     return validate.finite(f"mu[{el!r}]", v, "eV")
 
 

@@ -45,6 +45,8 @@ def test_charged_defect_with_fermi_level_vbm_and_correction():
     ef2 = formation_energy(VO[2], HOST, {"O": Parameter(-4900.0, "meV")}, charge=2, fermi_level=0.5,
                            vbm=1.0, correction=0.2)
     assert ef2.value == pytest.approx(9.3, abs=1e-9)
+    ef3 = formation_energy(VO[0], HOST, {"O": "-4900 meV"})
+    assert ef3.value == pytest.approx(2.1, abs=1e-9)
 
 
 @pytest.mark.parametrize("q", [0, 1, 2])
