@@ -253,7 +253,7 @@ class MottNetwork:
         for s, (nm, un) in enumerate(zip(dev0.state_names, dev0.state_units)):
             data[nm] = (("cell", "t"), x[s], {"units": un})
         return xr.Dataset(data, coords={"t": ("t", t, {"units": "s"}), "cell": np.arange(self.n)},
-                          attrs={"model": dev0.name, "n_cells": self.n,
+                          attrs={"model": dev0.name, "n_cells": self.n, "state_names": list(dev0.state_names),
                                  "V_s": self.V_s.tolist(), "R_s": [c.R_s for c in self.cells],
                                  "C": [c.C for c in self.cells]})
 
@@ -294,22 +294,29 @@ def spike_times(signal: np.ndarray, t: np.ndarray, threshold: float | None = Non
 
 def _sustained(sig: np.ndarray, t: np.ndarray, t0: float, rel: float = 1e-3) -> bool:
     """True if ``sig`` oscillates with a non-decaying amplitude after ``t0``: the peak-to-peak in the
-    last quarter is >= half of that in the first quarter and >= ``rel`` of max |sig|."""
+    last third is >= 0.3 x that in the first third and >= ``rel`` of max |sig|."""
     m = t >= t0
     s = sig[m]
-    q = max(s.size // 4, 2)
+    q = max(s.size // 3, 2)
     first, last = np.ptp(s[:q]), np.ptp(s[-q:])
-    return bool(last >= 0.5 * first and last >= rel * np.max(np.abs(s)) and last > 0)
+    return bool(last >= 0.3 * first and last >= rel * np.max(np.abs(s)) and last > 0)
 
 
-def analyze(ds: xr.Dataset, variable: str = "i", transient: float = 0.3) -> dict:
+def analyze(ds: xr.Dataset, variable: str | None = None, transient: float = 0.3) -> dict:
     """Spikes, frequencies and phase locking of every cell relative to cell 0.
+
+    ``variable``: default the first device state (e.g. the filament temperature T: smooth, and not
+    directly disturbed by capacitive cross-talk); ``v`` (node voltage) or ``i`` (device current;
+    narrow spikes need a fine ``n_out``) also work.
 
     Returns ``spikes`` (list of arrays, s), ``frequency`` (Hz per cell, nan if < 3 spikes),
     ``phase`` (mean phase of each cell relative to cell 0, in cycles, 0..1),
     ``locking`` (Kuramoto-type order parameter |<exp(2 pi i phi)>| of that phase, 1 = locked) and
     ``mode`` ("in-phase", "anti-phase", "locked", "unlocked" or "quiescent") for a pair.
     """
+    if variable is None:
+        names = ds.attrs.get("state_names", [])
+        variable = names[0] if len(names) and names[0] in ds else "v"
     t = ds["t"].values
     t0 = t[0] + transient * (t[-1] - t[0])
     sig = ds[variable].values

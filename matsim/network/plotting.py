@@ -73,7 +73,7 @@ def bifurcation_diagram(scan: xr.Dataset, bifurcations: dict | None = None, path
 def spike_raster(ds: xr.Dataset, spikes: list | None = None, variable: str = "i", path=None):
     """Raster of spike times per cell (from :func:`oscillators.analyze`) above the traces."""
     from matsim.network.oscillators import analyze
-    spikes = analyze(ds, variable=variable, transient=0.0)["spikes"] if spikes is None else spikes
+    spikes = analyze(ds, transient=0.0)["spikes"] if spikes is None else spikes
     fig, axes = _figure(nrows=2, size=(7.0, 5.0))
     t = ds["t"].values
     for k in range(ds.sizes["cell"]):
