@@ -398,6 +398,18 @@ class Crossbar:
         sol.iterations, sol.linear_iterations, sol.residual, sol.history = it, lin_it, float(rel), history
         return sol
 
+    # ---- operations (see matsim.network.crossbar.operations) -----------------------------------------
+    def read(self, x, v_read: float = 0.2, bits_dac: int | None = None, bits_adc: int | None = None, **kw):
+        """Vector-matrix multiply with DAC/ADC quantization and read noise: bit-line currents (A)."""
+        from matsim.network.crossbar.operations import read
+        return read(self, x, v_read, bits_dac, bits_adc, **kw)
+
+    def program(self, target_G, scheme: str = "V/2", verify: bool = True, tolerance: float = 0.05,
+                max_pulses: int = 100, **kw) -> xr.Dataset:
+        """Write-verify every cell to ``target_G`` (S) with the V/2 or V/3 scheme; see operations.program."""
+        from matsim.network.crossbar.operations import program
+        return program(self, target_G, scheme, verify, tolerance, max_pulses, **kw)
+
     # ---- checks ---------------------------------------------------------------------------------------
     def kcl_residual(self, sol: CrossbarSolution, v_rows, v_cols=0.0) -> float:
         """Max |KCL residual| over all nodes relative to the largest cell current, recomputed from the
