@@ -112,10 +112,11 @@ class MottNeuron:
         v, i = dev.dc_point(T_H)
         return float(i + v * self.g_leak)
 
-    def firing_rate(self, I_in: float, n_periods_max: float = 40.0, t_end: float | None = None) -> float:
-        """Steady firing rate (Hz) at DC input ``I_in`` (A); 0 if it does not spike."""
-        tau = getattr(self.device.p, "R_th", 1.0) * getattr(self.device.p, "C_th", 1e-9)
-        t_end = t_end or max(200.0 * tau, 40.0 * self.C / max(abs(I_in), 1e-12) * 0.1)
+    def firing_rate(self, I_in: float, t_end: float | None = None) -> float:
+        """Steady firing rate (Hz) at DC input ``I_in`` (A); 0 if it does not spike. Default
+        ``t_end``: 200 thermal times R_th C_th (or 2 us for devices without them)."""
+        p = self.device.p
+        t_end = t_end or (200.0 * p.R_th * p.C_th if hasattr(p, "R_th") and hasattr(p, "C_th") else 2e-6)
         ds = self.simulate(I_in, t_end, n_out=6000)
         s = spike_times(ds["i"].values, ds["t"].values, t_min=0.3 * t_end)
         if s.size < 3:
