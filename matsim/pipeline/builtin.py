@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import matsim.pipeline.steps.dft  # noqa: F401
 from matsim.pipeline.stages import StageContext, register_stage
 
 
