@@ -63,6 +63,19 @@ class CrossbarSolution:
                    "relative_residual": self.residual})
 
 
+def _terminal(field: str, r, n: int) -> np.ndarray:
+    """Per-line terminal resistance (Ohm): scalar or shape (n,), each >= 0 or inf (floating line)."""
+    try:
+        arr = np.asarray(r, dtype=float)
+    except (TypeError, ValueError):
+        raise ConfigError(field, r, f"a resistance >= 0 Ohm (inf = floating), scalar or {n} values") from None
+    if arr.ndim == 0:
+        arr = np.full(n, float(arr))
+    if arr.shape != (n,) or np.any(np.isnan(arr)) or np.any(arr < 0):
+        raise ConfigError(field, r, f"a resistance >= 0 Ohm (inf = floating), scalar or {n} values")
+    return arr
+
+
 class Crossbar:
     """An M x N crossbar of cells with wire resistance.
 
@@ -73,7 +86,8 @@ class Crossbar:
         or conductances (S), scalar or shape ``(rows, cols)``.
     state : device states, shape ``(n_state, rows, cols)`` (default: the model's initial state).
     r_wire_row, r_wire_col : wire-segment resistance between neighbouring crosspoints (Ohm); 0 = ideal line.
-    r_driver : word-line driver output resistance (Ohm); r_sense : sense-amplifier input resistance (Ohm).
+    r_driver : word-line driver output resistance (Ohm), scalar or one per row (``inf``: floating line).
+    r_sense : sense-amplifier input resistance (Ohm), scalar or one per column (``inf``: floating line).
     cell : ``"1R"``, ``"1S1R"`` (``selector``: a compact model, default :class:`compact.selector.Selector`)
         or ``"1T1R"`` (``transistor``: default :class:`~matsim.network.crossbar.cells.LinearTransistor`).
     T : ambient temperature (K) passed to the device model (None: the model's ``T_ambient``).
@@ -86,12 +100,12 @@ class Crossbar:
         self.cols = validate.positive_int("cols", cols)
         self.r_wire_row = validate.non_negative("r_wire_row", r_wire_row, "Ohm")
         self.r_wire_col = validate.non_negative("r_wire_col", r_wire_col, "Ohm")
-        self.r_driver = validate.non_negative("r_driver", r_driver, "Ohm")
-        self.r_sense = validate.non_negative("r_sense", r_sense, "Ohm")
-        if self.r_wire_row == 0 and self.r_driver > 0:
+        self.r_driver = _terminal("r_driver", r_driver, self.rows)
+        self.r_sense = _terminal("r_sense", r_sense, self.cols)
+        if self.r_wire_row == 0 and np.any(self.r_driver > 0):
             raise ConfigError("r_driver", r_driver, "0 Ohm when r_wire_row = 0 (an ideal word line has no "
                               "distributed nodes; give r_wire_row > 0 to model a driver resistance)")
-        if self.r_wire_col == 0 and self.r_sense > 0:
+        if self.r_wire_col == 0 and np.any(self.r_sense > 0):
             raise ConfigError("r_sense", r_sense, "0 Ohm when r_wire_col = 0 (give r_wire_col > 0 to model a "
                               "sense resistance)")
         self.device, self.cell_type, self.selector, self.transistor, self.T = device, cell, selector, transistor, T
@@ -100,8 +114,8 @@ class Crossbar:
         self.rows_ideal, self.cols_ideal = self.r_wire_row == 0, self.r_wire_col == 0
         g_row = np.inf if self.rows_ideal else 1.0 / self.r_wire_row
         g_col = np.inf if self.cols_ideal else 1.0 / self.r_wire_col
-        g_row0 = np.inf if self.rows_ideal else 1.0 / (self.r_wire_row + self.r_driver)
-        g_col0 = np.inf if self.cols_ideal else 1.0 / (self.r_wire_col + self.r_sense)
+        g_row0 = np.inf if self.rows_ideal else 1.0 / (self.r_wire_row + self.r_driver)   # (M,), 0 = floating
+        g_col0 = np.inf if self.cols_ideal else 1.0 / (self.r_wire_col + self.r_sense)    # (N,)
         self.system = NodalSystem(M, N, g_row, g_row0, g_col, g_col0)
         self._factors = None
 
@@ -218,10 +232,10 @@ class Crossbar:
         s = self.system
         b_r = np.zeros((M, N, K))
         if not self.rows_ideal:
-            b_r[:, 0, :] = s.g_row0 * V.T
+            b_r[:, 0, :] = s.g_row0[:, None] * V.T
         b_c = np.zeros((N, M, K))
         if not self.cols_ideal:
-            b_c[:, 0, :] = s.g_col0 * vc.T
+            b_c[:, 0, :] = s.g_col0[:, None] * vc.T
         return b_r.reshape(M * N, K), b_c.reshape(M * N, K)
 
     def _residual(self, U, W, b_r, b_c, cellI):

@@ -34,7 +34,7 @@ class ChainFactor:
     """Factorization of a set of grounded resistor chains plus a diagonal, stacked end to end.
 
     ``n_chain`` chains of length ``L``; node 0 of each chain connects to a source through ``g0``
-    (S), neighbours through ``g`` (S); ``extra`` (S, shape ``(n_chain * L,)``) is added to the diagonal.
+    (S, scalar or one per chain; 0 = floating line), neighbours through ``g`` (S); ``extra`` (S, shape ``(n_chain * L,)``) is added to the diagonal.
     """
 
     def __init__(self, n_chain: int, L: int, g0: float, g: float, extra: np.ndarray):
@@ -66,7 +66,8 @@ def chain_apply(x: np.ndarray, n_chain: int, L: int, g0: float, g: float) -> np.
     the source terminal at node 0 is grounded here (its current ``g0 V_source`` goes to the right side)."""
     X = x.reshape((n_chain, L) + x.shape[1:])
     Y = np.zeros_like(X)
-    Y[:, 0] = g0 * X[:, 0]
+    g0 = np.asarray(g0, dtype=float)
+    Y[:, 0] = (g0.reshape((-1,) + (1,) * (X.ndim - 2)) if g0.ndim else g0) * X[:, 0]
     if L > 1:
         dx = g * (X[:, 1:] - X[:, :-1])
         Y[:, 1:] += dx

@@ -79,7 +79,7 @@ def read(xb, x, v_read: float = 0.2, bits_dac: int | None = None, bits_adc: int 
 
 
 # ---- pulses -------------------------------------------------------------------------------------
-def integrate_pulse(model, v, x, duration: float, T=None, max_frac: float = 0.04, max_steps: int = 100000):
+def integrate_pulse(model, v, x, duration: float, T=None, max_frac: float = 0.1, max_steps: int = 100000):
     """State after a voltage pulse: ``x' = x + int dstate_dt(v, x) dt`` over ``duration`` (s).
 
     ``v`` (device voltage, V) shape ``batch``; ``x`` shape ``(n_state, *batch)``. Adaptive explicit

@@ -1,0 +1,138 @@
+"""Crossbar analyses (seed 002 §4-5): accuracy vs bits / states / wire resistance / asymmetry, IR-drop
+error vs array size, sneak-path read margin of passive (1R) and 1S1R arrays. Each returns an
+``xarray.Dataset``; :func:`plot` draws any of them (matplotlib, returns the Figure).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from matsim.core import validate
+from matsim.core.rng import make_rng
+
+
+def digits_split(seed: int = 0, test_size: float = 0.25):
+    """sklearn digits, pixels scaled to [0, 1]: (X_train, X_test, y_train, y_test)."""
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+    X, y = load_digits(return_X_y=True)
+    return train_test_split(X / 16.0, y, test_size=test_size, random_state=seed, stratify=y)
+
+
+def accuracy_vs_bits(net, X, y, bits=(2, 3, 4, 5, 6, 8), **xb_kw) -> xr.Dataset:
+    """Test accuracy of a trained :class:`~.dnn.AnalogMLP` read through crossbars with DAC = ADC = b bits."""
+    xbs = net.to_crossbars(**xb_kw)
+    acc = [net.score(X, y, crossbars=xbs, bits_dac=b, bits_adc=b) for b in bits]
+    return xr.Dataset({"accuracy": ("bits", acc, {"units": "1"})}, coords={"bits": list(bits)},
+                      attrs={"float_accuracy": net.score(X, y), "title": "accuracy vs DAC/ADC bits"})
+
+
+def accuracy_vs_wire(net, X, y, r_wire=(0.0, 1.0, 5.0, 20.0, 50.0), G_max: float = 1e-3) -> xr.Dataset:
+    """Test accuracy vs wire-segment resistance (Ohm) at conductance scale ``G_max`` (IR drop)."""
+    acc = [net.score(X, y, crossbars=net.to_crossbars(G_max=G_max, r_wire_row=r, r_wire_col=r)) for r in r_wire]
+    return xr.Dataset({"accuracy": ("r_wire", acc, {"units": "1"})},
+                      coords={"r_wire": ("r_wire", list(r_wire), {"units": "Ohm"})},
+                      attrs={"G_max_S": G_max, "title": "accuracy vs wire resistance (IR drop)"})
+
+
+def accuracy_vs_states(data, states=(10, 30, 100, 300, 1000), asymmetry: float = 0.0, epochs: int = 10,
+                       lr: float = 0.02, seed: int = 0, sizes=(64, 10)) -> xr.Dataset:
+    """Trained accuracy vs number of device states (pulsed SGD)."""
+    from matsim.network.crossbar.dnn import AnalogMLP, PulsedDevice
+    Xtr, Xte, ytr, yte = data
+    acc = [AnalogMLP(list(sizes), PulsedDevice(n, asymmetry), seed=seed).fit(Xtr, ytr, epochs, lr).score(Xte, yte)
+           for n in states]
+    return xr.Dataset({"accuracy": ("n_states", acc, {"units": "1"})}, coords={"n_states": list(states)},
+                      attrs={"asymmetry": asymmetry, "title": "accuracy vs number of states (SGD)"})
+
+
+def accuracy_vs_asymmetry(data, asymmetries=(0.0, 0.25, 0.5, 0.75, 1.0), n_states: int = 100, epochs: int = 10,
+                          lr: float = 0.02, seed: int = 0, sizes=(64, 10)) -> xr.Dataset:
+    """Trained accuracy vs device asymmetry for plain SGD and Tiki-Taka."""
+    from matsim.network.crossbar.dnn import AnalogMLP, PulsedDevice
+    Xtr, Xte, ytr, yte = data
+    out = {}
+    for algo in ("sgd", "tikitaka"):
+        out[algo] = ("asymmetry", [AnalogMLP(list(sizes), PulsedDevice(n_states, a), algo, seed=seed)
+                                   .fit(Xtr, ytr, epochs, lr).score(Xte, yte) for a in asymmetries], {"units": "1"})
+    return xr.Dataset(out, coords={"asymmetry": list(asymmetries)},
+                      attrs={"n_states": n_states, "title": "accuracy vs asymmetry: SGD vs Tiki-Taka"})
+
+
+def ir_drop_vs_size(sizes=(16, 32, 64, 128, 256), r_wire: float = 1.0, G_range=(1e-6, 1e-4), v_read: float = 0.2,
+                    seed: int = 0) -> xr.Dataset:
+    """Relative error ``|I - G^T v| / |G^T v|`` (2-norm) of the analog VMM vs array size (n x n, random G)."""
+    from matsim.network.crossbar.array import Crossbar
+    rng = make_rng(seed, stream=21)
+    err = []
+    for n in sizes:
+        G = rng.uniform(*G_range, (n, n))
+        v = v_read * rng.uniform(0, 1, n)
+        i = Crossbar(n, n, G, r_wire_row=r_wire, r_wire_col=r_wire).solve(v).i_out
+        ref = G.T @ v
+        err.append(float(np.linalg.norm(i - ref) / np.linalg.norm(ref)))
+    return xr.Dataset({"relative_error": ("size", err, {"units": "1"})}, coords={"size": list(sizes)},
+                      attrs={"r_wire_Ohm": r_wire, "title": f"VMM error from IR drop, r_wire = {r_wire} Ohm"})
+
+
+def sneak_read_margin(sizes=(2, 4, 8, 16, 32, 64), G_on: float = 1e-4, G_off: float = 1e-6, v_read: float = 1.0,
+                      r_wire: float = 1.0, cell: str = "1R", selector=None) -> xr.Dataset:
+    """Worst-case read margin of one cell in an n x n array with floating unselected lines.
+
+    The far-corner cell (0, n-1) is read with ``v_read`` on its word line and its bit line at virtual
+    ground; all other lines float (``r_driver = r_sense = inf``) and every other cell is ON (the worst
+    case for sneak paths). Margin = ``(I_on - I_off) / I_on`` of the sensed current when the selected
+    cell is ON vs OFF (1 = no sneak current, 0 = unreadable).
+    """
+    from matsim.network.crossbar.array import Crossbar
+    validate.positive("v_read", v_read, "V")
+    i_on, i_off = [], []
+    for n in sizes:
+        r_drv = np.full(n, np.inf)
+        r_drv[0] = 0.0
+        r_sen = np.full(n, np.inf)
+        r_sen[n - 1] = 0.0
+        v = np.zeros(n)
+        v[0] = v_read
+        res = []
+        for g_sel in (G_on, G_off):
+            G = np.full((n, n), G_on)
+            G[0, n - 1] = g_sel
+            xb = Crossbar(n, n, G, r_wire_row=r_wire, r_wire_col=r_wire, r_driver=r_drv, r_sense=r_sen,
+                          cell=cell, selector=selector)
+            res.append(float(xb.solve(v).i_out[n - 1]))
+        i_on.append(res[0])
+        i_off.append(res[1])
+    i_on, i_off = np.array(i_on), np.array(i_off)
+    return xr.Dataset({"margin": ("size", (i_on - i_off) / i_on, {"units": "1"}),
+                       "i_on": ("size", i_on, {"units": "A"}), "i_off": ("size", i_off, {"units": "A"})},
+                      coords={"size": list(sizes)},
+                      attrs={"cell": cell, "G_on_S": G_on, "G_off_S": G_off, "v_read_V": v_read,
+                             "title": f"sneak-path read margin ({cell})"})
+
+
+def plot(datasets, x: str, y, path=None, logx: bool = False, logy: bool = False, labels=None):
+    """Line plot of variable(s) ``y`` against coordinate ``x`` for one or several datasets; returns the Figure."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    datasets = datasets if isinstance(datasets, (list, tuple)) else [datasets]
+    ys = [y] if isinstance(y, str) else list(y)
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    for k, ds in enumerate(datasets):
+        for var in ys:
+            lab = (labels[k] if labels else ds.attrs.get("cell", "")) + ("" if len(ys) == 1 else f" {var}")
+            ax.plot(ds[x].values, ds[var].values, "o-", label=lab.strip() or var)
+    ax.set_xlabel(f"{x}" + (f" ({datasets[0][x].attrs['units']})" if "units" in datasets[0][x].attrs else ""))
+    ax.set_ylabel(", ".join(ys))
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_title(datasets[0].attrs.get("title", ""), fontsize=9)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=120)
+    return fig
