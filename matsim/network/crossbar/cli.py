@@ -52,9 +52,12 @@ def cmd_infer(args) -> int:
 
 def cmd_train(args) -> int:
     from matsim.network.crossbar.analysis import digits_split
-    from matsim.network.crossbar.dnn import AnalogMLP, PulsedDevice
+    from matsim.network.crossbar.dnn import AnalogMLP, CompactPulsedDevice, PulsedDevice
     Xtr, Xte, ytr, yte = digits_split(args.seed)
-    dev = PulsedDevice(args.states, args.asymmetry, args.noise)
+    if args.device:
+        dev = CompactPulsedDevice(_device(args.device))
+    else:
+        dev = PulsedDevice(args.states, args.asymmetry, args.noise)
     sizes = [64, args.hidden, 10] if args.hidden else [64, 10]
     net = AnalogMLP(sizes, dev, args.algo, seed=args.seed).fit(Xtr, ytr, args.epochs, args.lr, quiet=False)
     print(f"{args.algo} on {dev}: test accuracy {net.score(Xte, yte):.4f}; loss per epoch "
@@ -112,6 +115,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("train", help="train on sklearn digits with pulsed device updates (SGD or Tiki-Taka)")
     p.add_argument("--algo", default="sgd", choices=("sgd", "tikitaka"))
+    p.add_argument("--device", default=None, help="compact model with apply_pulses (e.g. ECRAM); default: "
+                   "a PulsedDevice config from --states/--asymmetry/--noise")
     p.add_argument("--states", type=int, default=1000, help="device states between -w_max and w_max")
     p.add_argument("--asymmetry", type=float, default=0.0, help="0 symmetric .. 1 soft bounds")
     p.add_argument("--noise", type=float, default=0.0, help="cycle-to-cycle step noise (fraction of a step)")

@@ -72,6 +72,33 @@ class PulsedDevice:
         return np.clip(out, -b, b)
 
 
+class CompactPulsedDevice:
+    """A compact model with ``apply_pulses(x, n_pulses_signed, rng)`` (e.g. :class:`compact.ECRAM`) as the
+    weight device: ``w = w_max (2 x - 1)`` against a reference cell at x = 1/2; one step
+    ``dw_min = 2 w_max / n_states`` (the model's ``n_states``); its own step asymmetry, soft bounds and
+    cycle-to-cycle noise apply pulse by pulse."""
+
+    def __init__(self, model, w_max: float = 1.0):
+        if not hasattr(model, "apply_pulses"):
+            raise ConfigError("device", type(model).__name__, "a compact model with apply_pulses (e.g. ECRAM)")
+        self.model = model
+        self.w_max = validate.positive("w_max", w_max)
+        self.n_states = int(round(getattr(model.p, "n_states", 1000)))
+        self.name = type(model).__name__
+
+    @property
+    def dw_min(self) -> float:
+        return 2.0 * self.w_max / self.n_states
+
+    def apply_pulses(self, w, n, rng) -> np.ndarray:
+        x = np.clip((np.asarray(w, dtype=float) / self.w_max + 1.0) / 2.0, 0.0, 1.0)
+        x = self.model.apply_pulses(x, np.asarray(n).astype(int), rng=rng)
+        return self.w_max * (2.0 * x - 1.0)
+
+    def __repr__(self) -> str:
+        return f"CompactPulsedDevice({self.name}, {self.n_states} states)"
+
+
 def ecram_like(n_states: int = 1000) -> PulsedDevice:
     """Symmetric, many-state device (ECRAM-like: ~1000 nearly linear, symmetric states; Tang et al.,
     IEDM 2018; Kim et al., IEDM 2019)."""
@@ -85,7 +112,7 @@ class AnalogLinear:
     outer-product updates on one array) or ``"tikitaka"`` (arrays A and C, see module docstring).
     """
 
-    def __init__(self, n_in: int, n_out: int, device: PulsedDevice | None = None, algorithm: str = "sgd",
+    def __init__(self, n_in: int, n_out: int, device: PulsedDevice | CompactPulsedDevice | None = None, algorithm: str = "sgd",
                  gamma: float = 0.0, transfer_every: int = 1, lr_transfer: float = 0.05, seed=None, index: int = 0):
         self.n_in = validate.positive_int("n_in", n_in)
         self.n_out = validate.positive_int("n_out", n_out)
