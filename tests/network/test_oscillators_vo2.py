@@ -25,3 +25,16 @@ def test_vo2_pair_locks(vo2_cell, coupling, mode):
     assert np.all(ds["T"].values.max(axis=1) > vo2_cell.device.p.T_transition)   # cells really switch
     assert a["locking"][1] > 0.98
     assert a["mode"] == mode
+
+
+@pytest.mark.slow
+def test_vo2_neuron_threshold_is_the_quasi_static_threshold_current():
+    """Current-driven VO2 neuron (C = 1 pF): silent below the I-V threshold current, firing rate rising
+    with the input above it."""
+    from matsim.network.neurons import MottNeuron
+    m = MottThermal.vo2()
+    i_th = m.ndr_window()[0]
+    n = MottNeuron(m, 1e-12)
+    f = n.fI_curve(i_th * np.array([0.5, 0.9, 1.5, 3.0, 6.0]), t_end=2e-6)["rate"].values
+    assert np.all(f[:2] == 0.0)
+    assert np.all(f[2:] > 1e6) and np.all(np.diff(f[2:]) > 0)
