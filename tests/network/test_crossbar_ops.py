@@ -29,6 +29,11 @@ def test_read_quantization_noise_and_drift():
     assert np.array_equal(n1, xb.read(x, v_read=0.2, read_noise=0.05, seed=3))
     assert 0.01 < np.std(n1 / exact - 1) < 0.1
     assert np.allclose(apply_drift(1e-4, 100.0, 0.05), 1e-4 * 100 ** -0.05)
+    # ideal wires: drifted read = uniformly scaled currents; the array itself is unchanged
+    xi = Crossbar(32, 8, G)
+    drifted = xi.read(x, v_read=0.2, drift_nu=0.05, t_read=100.0)
+    assert np.allclose(drifted, xi.read(x, v_read=0.2) * 100 ** -0.05, rtol=1e-12)
+    assert np.array_equal(xi.element.G, G)
     with pytest.raises(ConfigError, match="x"):
         xb.read(np.ones(31))
 

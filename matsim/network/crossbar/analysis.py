@@ -112,7 +112,8 @@ def sneak_read_margin(sizes=(2, 4, 8, 16, 32, 64), G_on: float = 1e-4, G_off: fl
                              "title": f"sneak-path read margin ({cell})"})
 
 
-def plot(datasets, x: str, y, path=None, logx: bool = False, logy: bool = False, labels=None):
+def plot(datasets, x: str, y, path=None, logx: bool = False, logy: bool = False, labels=None,
+         ylabel: str | None = None):
     """Line plot of variable(s) ``y`` against coordinate ``x`` for one or several datasets; returns the Figure."""
     import matplotlib
     matplotlib.use("Agg")
@@ -122,10 +123,10 @@ def plot(datasets, x: str, y, path=None, logx: bool = False, logy: bool = False,
     fig, ax = plt.subplots(figsize=(5, 3.6))
     for k, ds in enumerate(datasets):
         for var in ys:
-            lab = (labels[k] if labels else ds.attrs.get("cell", "")) + ("" if len(ys) == 1 else f" {var}")
+            lab = var if len(ys) > 1 else (labels[k] if labels else ds.attrs.get("cell", ""))
             ax.plot(ds[x].values, ds[var].values, "o-", label=lab.strip() or var)
     ax.set_xlabel(f"{x}" + (f" ({datasets[0][x].attrs['units']})" if "units" in datasets[0][x].attrs else ""))
-    ax.set_ylabel(", ".join(ys))
+    ax.set_ylabel(ylabel or ", ".join(ys))
     if logx:
         ax.set_xscale("log")
     if logy:

@@ -4,6 +4,7 @@
     matsim crossbar train --algo tikitaka --states 100 --asymmetry 1
     matsim crossbar sneak --sizes 2 4 8 16 32 64 --plot sneak.png
     matsim crossbar program --size 16 --scheme V/3
+    matsim crossbar analyze --out figures/
 """
 
 from __future__ import annotations
@@ -93,6 +94,43 @@ def cmd_program(args) -> int:
     return 0
 
 
+def cmd_analyze(args) -> int:
+    """All analyses of seed 002 §4-5 with plots (PNG) and the numbers (JSON) in ``--out``."""
+    from pathlib import Path
+
+    from matsim.core.io import save_json
+    from matsim.network.crossbar import analysis as an
+    from matsim.network.crossbar.dnn import AnalogMLP
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    data = an.digits_split(args.seed)
+    Xtr, Xte, ytr, yte = data
+    net = AnalogMLP([64, 10], None, seed=args.seed).fit(Xtr, ytr, epochs=args.epochs, lr=0.02)
+    results = {"float_accuracy": net.score(Xte, yte)}
+    runs = [
+        ("bits", lambda: an.accuracy_vs_bits(net, Xte, yte), "bits", "accuracy", False),
+        ("wire", lambda: an.accuracy_vs_wire(net, Xte, yte), "r_wire", "accuracy", False),
+        ("states", lambda: an.accuracy_vs_states(data, epochs=args.epochs), "n_states", "accuracy", True),
+        ("asymmetry", lambda: an.accuracy_vs_asymmetry(data, epochs=args.epochs), "asymmetry", ["sgd", "tikitaka"], False),
+        ("ir_drop", lambda: an.ir_drop_vs_size(), "size", "relative_error", True),
+    ]
+    for name, fn, x, y, logx in runs:
+        t0 = time.perf_counter()
+        ds = fn()
+        an.plot(ds, x, y, path=out / f"crossbar_{name}.png", logx=logx, labels=[name],
+                ylabel="relative error" if name == "ir_drop" else "test accuracy")
+        results[name] = {k: ds[k].values.tolist() for k in list(ds.data_vars) + [x]}
+        print(f"{name:>10}: {results[name]}  [{time.perf_counter() - t0:.1f} s]")
+    sneak = [an.sneak_read_margin(cell=c) for c in ("1R", "1S1R")]
+    an.plot(sneak, "size", "margin", path=out / "crossbar_sneak.png", logx=True, labels=["1R", "1S1R"])
+    results["sneak"] = {c: s.margin.values.tolist() for c, s in zip(("1R", "1S1R"), sneak)}
+    results["sneak"]["size"] = sneak[0]["size"].values.tolist()
+    print(f"{'sneak':>10}: {results['sneak']}")
+    save_json(results, out / "crossbar_analyses.json")
+    print(f"wrote plots and crossbar_analyses.json to {out}")
+    return 0
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="crossbar_command", metavar="ACTION", required=True)
 
@@ -130,6 +168,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--sizes", type=int, nargs="+", default=[2, 4, 8, 16, 32, 64])
     p.add_argument("--plot", default=None, help="save the plot to this file (png/pdf)")
     p.set_defaults(func=cmd_sneak)
+
+    p = sub.add_parser("analyze", help="all analyses (bits, states, wires, asymmetry, IR drop, sneak) with plots")
+    p.add_argument("--out", default="crossbar_analyses", help="output folder")
+    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("program", help="write-verify a random multi-level pattern into a passive array")
     p.add_argument("--device", default="StanfordPKU")

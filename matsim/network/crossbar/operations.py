@@ -53,7 +53,8 @@ def apply_drift(G, t: float, nu: float, t0: float = 1.0):
 
 
 def read(xb, x, v_read: float = 0.2, bits_dac: int | None = None, bits_adc: int | None = None,
-         i_range: float | None = None, read_noise: float = 0.0, seed=None, quiet: bool = True) -> np.ndarray:
+         i_range: float | None = None, read_noise: float = 0.0, seed=None, quiet: bool = True,
+         drift_nu: float = 0.0, t_read: float = 1.0, t0: float = 1.0) -> np.ndarray:
     """Analog vector-matrix multiply: bit-line currents (A) for inputs ``x`` (shape (rows,) or (K, rows)).
 
     ``x`` in [-1, 1] is scaled to word-line voltages ``v_read * x`` after ``bits_dac`` quantization;
@@ -68,6 +69,16 @@ def read(xb, x, v_read: float = 0.2, bits_dac: int | None = None, bits_adc: int 
     validate.positive("v_read", v_read, "V")
     validate.non_negative("read_noise", read_noise)
     V = v_read * quantize(X, bits_dac)
+    if drift_nu > 0:
+        import copy
+
+        from matsim.network.crossbar.cells import FixedConductance
+        if not isinstance(xb.element, FixedConductance):
+            raise ConfigError("drift_nu", drift_nu, "0 for compact-model cells (their state dynamics set the "
+                              "relaxation); power-law drift applies to fixed conductances")
+        G = apply_drift(xb.element.G, t_read, drift_nu, t0)
+        xb = copy.deepcopy(xb)
+        xb.set_conductances(G)
     I = xb.solve_many(V, quiet=quiet).i_out
     if read_noise > 0:
         I = I * (1.0 + read_noise * make_rng(seed, stream=7).standard_normal(I.shape))
