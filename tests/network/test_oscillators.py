@@ -94,3 +94,29 @@ def test_bad_inputs(cell):
     # an explicit integrator on this stiff circuit exhausts its evaluation budget: a clear error
     with pytest.raises(ConvergenceError, match="stiff"):
         MottNetwork([cell]).simulate(2e-6, method="RK45", max_evals=3000)
+
+
+def test_jacobian_sparsity_covers_the_true_jacobian(cell):
+    g = nx.path_graph(4)
+    nx.set_edge_attributes(g, 300.0, "R")
+    g.add_edge(0, 3, C=1e-11)
+    net = MottNetwork.identical(cell, 4, g)
+    y = net.initial_state(v0=[0.1, 0.2, 0.15, 0.18], x0=[[330.0, 360.0, 390.0, 420.0]])
+    J = np.empty((y.size, y.size))
+    for k in range(y.size):
+        h = 1e-6 * max(abs(y[k]), 1.0)
+        e = np.zeros_like(y)
+        e[k] = h
+        J[:, k] = (net.rhs(0, y + e) - net.rhs(0, y - e)) / (2 * h)
+    pattern = net.jacobian_sparsity().toarray() > 0
+    assert not np.any((np.abs(J) > 1e-9 * np.abs(J).max()) & ~pattern)
+
+
+def test_ring_of_cells_synchronizes_in_phase(cell, single):
+    f0 = single[1]["frequency"][0]
+    g = nx.cycle_graph(12)
+    nx.set_edge_attributes(g, 200.0, "R")
+    ds = MottNetwork.identical(cell, 12, g).simulate(22 / f0, n_out=4000, seed=1, jitter=0.05)
+    a = analyze(ds)
+    assert np.all(a["locking"] > 0.99)
+    assert np.all(np.minimum(a["phase"], 1 - a["phase"]) < 0.02)
