@@ -20,6 +20,7 @@ import warnings
 import numpy as np
 import scipy.sparse.linalg as spla
 
+from compact import StanfordPKU
 from matsim.network.crossbar import Crossbar
 from matsim.network.crossbar.nodal import assemble
 
@@ -52,8 +53,10 @@ def main(argv=None) -> int:
     rng = np.random.default_rng(0)
     rw = args.r_wire
     print(f"wire segment {rw} Ohm; G uniform in [1e-6, 1e-4] S; inputs uniform in [0, 0.3] V (linear), "
-          "[0, 1] V (1S1R, sinh selector)")
+          "[0, 1] V (1S1R: sinh selector + fixed G; PKU1S1R: selector + StanfordPKU, gaps 0.3-1.7 nm)")
+    pku = StanfordPKU()
     print(f"{'size':>8} {'linear s':>9} {'PCG it':>7} {'SuperLU s':>10} {'1S1R s':>8} {'Newton':>7} "
+          f"{'PKU1S1R s':>9} {'it':>5} "
           f"{'badxbar s':>10} {'speed-up':>9} {'max rel diff':>13}")
     Crossbar(8, 8, 1e-4, r_wire_row=1.0, r_wire_col=1.0).solve(np.ones(8))     # warm-up (imports, LAPACK)
     for n in (64, 128, 256):
@@ -70,8 +73,11 @@ def main(argv=None) -> int:
         t_lu, _ = timed(lambda: spla.splu(A).solve(b), rep)
         vn = rng.uniform(0, 1.0, n)
         t_nl, nsol = timed(lambda: Crossbar(n, n, G, r_wire_row=rw, r_wire_col=rw, cell="1S1R").solve(vn), rep)
+        gaps = rng.uniform(0.3e-9, 1.7e-9, (1, n, n))
+        t_pku, psol = timed(lambda: Crossbar(n, n, pku, state=gaps, r_wire_row=rw, r_wire_col=rw,
+                                             cell="1S1R").solve(vn), rep)
         line = (f"{n:>4}x{n:<3} {t_lin:9.3f} {sol.linear_iterations:7d} {t_lu:10.3f} {t_nl:8.3f} "
-                f"{nsol.iterations:7d}")
+                f"{nsol.iterations:7d} {t_pku:9.3f} {psol.iterations:5d}")
         if badcrossbar is not None:
             t_b, bs = timed(lambda: badcrossbar.compute(v[:, None], 1 / G, r_i=rw), 1)
             ib = np.asarray(bs.currents.output).ravel()

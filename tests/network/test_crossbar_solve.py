@@ -145,3 +145,53 @@ def test_bad_input_errors():
     xb = Crossbar(4, 4, G, r_wire_row=10.0, r_wire_col=10.0, cell="1S1R")
     with pytest.raises(ConvergenceError, match="residual"):
         xb.solve(np.full(4, 2.0), max_iter=1)
+
+
+def test_stanford_pku_1s1r_array_with_wires_obeys_kcl():
+    from compact import StanfordPKU
+    rng = np.random.default_rng(5)
+    gaps = rng.uniform(0.3e-9, 1.7e-9, (1, 24, 20))
+    xb = Crossbar(24, 20, StanfordPKU(), state=gaps, r_wire_row=2.0, r_wire_col=2.0, r_driver=10.0,
+                  r_sense=5.0, cell="1S1R")
+    v = rng.uniform(0, 1.0, 24)
+    sol = xb.solve(v)
+    assert sol.residual < 1e-10 and xb.kcl_residual(sol, v) < 1e-9
+    many = xb.solve_many(np.vstack([v, 0.5 * v]), quiet=True)
+    assert np.allclose(many.i_out[0], sol.i_out, rtol=1e-8)
+    assert np.all(np.abs(many.i_out[1]) < np.abs(sol.i_out))       # half the drive, far less than half the current
+    assert sol.to_dataset()["i_out"].attrs["units"] == "A"
+
+
+class _NDRDevice(__import__("compact").CompactModel):
+    """Static N-shaped (tunnel-diode-like) test device: I = g (v - 3 v^2 + 2.2 v^3) for v >= 0 (odd in v),
+    dI/dV < 0 between ~0.25 and 0.66 V."""
+
+    name = "NDR"
+
+    @classmethod
+    def default_parameters(cls):
+        from matsim.core.parameters import ParameterSet
+        return ParameterSet({"g": (1e-4, "S", "test")})
+
+    def current(self, v, x=None, T=None):
+        a = np.abs(v)
+        return self.p.g * np.sign(v) * (a - 3 * a ** 2 + 2.2 * a ** 3)
+
+    def conductance(self, v, x=None, T=None, dv=0.0):
+        a = np.abs(v)
+        return self.p.g * (1 - 6 * a + 6.6 * a ** 2)
+
+    def dstate_dt(self, v, x, T=None):
+        return np.zeros_like(x)
+
+    def state_bounds(self):
+        return np.array([0.0]), np.array([1.0])
+
+
+def test_negative_differential_conductance_uses_direct_solver_and_converges():
+    dev = _NDRDevice()
+    xb = Crossbar(6, 5, dev, r_wire_row=20.0, r_wire_col=20.0)
+    v = np.full(6, 0.45)
+    sol = xb.solve(v)
+    assert np.any(dev.conductance(sol.v_cell) < 0)          # cells sit in their NDR region
+    assert xb.kcl_residual(sol, v) < 1e-9
