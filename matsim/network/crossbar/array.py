@@ -93,9 +93,9 @@ class Crossbar:
     T : ambient temperature (K) passed to the device model (None: the model's ``T_ambient``).
     """
 
-    def __init__(self, rows: int, cols: int, device, state=None, r_wire_row: float = 0.0,
-                 r_wire_col: float = 0.0, r_driver: float = 0.0, r_sense: float = 0.0, cell: str = "1R",
-                 selector=None, transistor=None, T: float | None = None):
+    def __init__(self, rows: int, cols: int, device, r_wire_row: float = 0.0, r_wire_col: float = 0.0,
+                 r_driver=0.0, r_sense=0.0, cell: str = "1R", selector=None, *, state=None,
+                 transistor=None, T: float | None = None):
         self.rows = validate.positive_int("rows", rows)
         self.cols = validate.positive_int("cols", cols)
         self.r_wire_row = validate.non_negative("r_wire_row", r_wire_row, "Ohm")

@@ -163,6 +163,8 @@ def make_cell(device, state=None, T=None, cell: str = "1R", selector=None, trans
                               f"shape (n_state, rows, cols) = {(device.n_state,) + tuple(shape)}")
         element = DeviceElement(device, state, T)
     else:
+        if state is not None:
+            raise ConfigError("state", "<array>", "None for fixed conductances (states belong to compact-model devices)")
         G = np.asarray(device, dtype=float)
         if shape is not None:
             if G.ndim == 0:
