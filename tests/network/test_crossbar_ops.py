@@ -96,3 +96,18 @@ def test_1t1r_gate_controls_cell_and_program_errors():
         Crossbar(4, 4, StanfordPKU()).program(np.full((3, 4), 1e-5))
     with pytest.raises(ConfigError, match="scheme"):
         Crossbar(4, 4, StanfordPKU()).program(np.full((4, 4), 1e-5), scheme="V/4")
+
+
+def test_write_verify_1s1r_with_wires_v3_and_window_error():
+    """Pulses go through the wires and the selector (Newton solve per pulse); targets outside the
+    reachable cell window are refused up front."""
+    m = StanfordPKU()
+    n = 6
+    rng = np.random.default_rng(1)
+    formed = state_for_conductance(m, np.full((n, n), 100e-6), 0.1)
+    xb = Crossbar(n, n, m, r_wire_row=2.0, r_wire_col=2.0, cell="1S1R", state=formed)
+    target = np.linspace(4e-6, 2.5e-5, 16)[rng.integers(0, 16, (n, n))]
+    ds = xb.program(target, scheme="V/3", v_read=0.6, v_start=1.5, v_max=3.0, quiet=True)
+    assert ds.attrs["fraction_in_tolerance"] >= 0.95
+    with pytest.raises(ConfigError, match="window"):
+        xb.program(np.full((n, n), 1e-3), v_read=0.6)

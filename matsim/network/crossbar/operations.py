@@ -169,6 +169,17 @@ class Programmer:
             return 1.0 if m.current(self.v_read, x1, self.xb.T) < m.current(self.v_read, x0, self.xb.T) else -1.0
         return 1.0 if np.all(g1 >= g0) else -1.0
 
+    def window(self) -> tuple[float, float]:
+        """Smallest and largest read conductance (S) a cell can reach (device state at its bounds)."""
+        el = self.xb.element
+        saved = el.state
+        out = []
+        for b in self.model.state_bounds():
+            el.state = np.broadcast_to(np.reshape(b, (-1, 1, 1)), saved.shape).copy()
+            out.append(self.conductance())
+        el.state = saved
+        return float(min(np.min(out[0]), np.min(out[1]))), float(max(np.max(out[0]), np.max(out[1])))
+
     def conductance(self, i: int | None = None, j: int | None = None):
         """Read conductance ``I(v_read)/v_read`` (S) of every cell alone, or of cell (i, j)."""
         if i is not None and self.xb.element is self.xb.cell:     # 1R: evaluate the one device only
@@ -220,6 +231,10 @@ def program(xb, target_G, scheme: str = "V/2", verify: bool = True, tolerance: f
         raise ConfigError("v_start", v_start, f"a pulse amplitude in (0, v_max = {v_max}] V")
     pr = Programmer(xb, t_pulse, v_read)
     pol = pr.polarity
+    gmin, gmax = pr.window()
+    if todo.any() and (np.min(target[todo]) < gmin * (1 - tolerance) or np.max(target[todo]) > gmax * (1 + tolerance)):
+        raise ConfigError("target_G", f"[{np.min(target[todo]):.3g}, {np.max(target[todo]):.3g}] S",
+                          f"conductances within the cell window [{gmin:.3g}, {gmax:.3g}] S read at {v_read} V")
     G_ver = np.full(target.shape, np.nan)
     pulses = np.zeros(target.shape, dtype=int)
     amp = {1: v_start, -1: v_start}      # remembered SET / RESET amplitudes, carried from cell to cell
