@@ -29,15 +29,15 @@ def node_symbol(st: StateSpec) -> str:
     return f"N__{st.name}"
 
 
-def clipped_state(st: StateSpec, eps: str) -> str:
-    """Physical state value seen by the equations (neutral language)."""
+def clipped_state(st: StateSpec, eps: str, scaled: bool = False) -> str:
+    """State value seen by the equations (neutral language); ``scaled``: in node units."""
     n = node_symbol(st)
     expr = n
     if np.isfinite(st.lo):
         expr = f"smax({expr}, {num(st.lo / st.scale)}, {eps})"
     if np.isfinite(st.hi):
         expr = f"smin({expr}, {num(st.hi / st.scale)}, {eps})"
-    return f"{expr}*{num(st.scale)}"
+    return expr if scaled else f"{expr}*{num(st.scale)}"
 
 
 BOUNDS = ("gate", "clip")

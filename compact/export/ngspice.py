@@ -22,7 +22,7 @@ from matsim.core.errors import ConfigError, ConvergenceError, MatsimError, Missi
 
 from compact.export import expr as ex
 from compact.export.lower import clipped_state, gated_node_rate, node_symbol
-from compact.export.spec import ExportSpec
+from compact.export.spec import ExportSpec, evaluation_order
 
 
 class NgspiceError(MatsimError, RuntimeError):
@@ -36,15 +36,32 @@ def render_inline(spec: ExportSpec, voltage: str = "V(p,n)") -> dict:
     base.update({p.symbol: p.name for p in spec.params})
     base.update({node_symbol(st): f"V({st.node})" for st in spec.states})
     table = dict(base)
+    # the smoothly clipped state (node units, ~1) sits on an auxiliary node too: every use is V(node_c)
+    clipped = {}
     for st in spec.states:
-        table[st.name] = "(" + ex.render(clipped_state(st, "eps_clip"), table, f"state {st.name}") + ")"
-    for name, e in spec.defs:
+        clipped[st.name] = ex.render(clipped_state(st, "eps_clip", scaled=True), table, f"state {st.name}")
+        table[st.name] = f"(V({clip_node(st)})*{ex.num(st.scale)})"
+    for name, e in evaluation_order(spec):
         table[name] = "(" + ex.render(e, table, f"definition {name}") + ")"
-    current = ex.render(spec.current, table, "current")
-    table["I_dev"] = "(" + current + ")"
-    rates = {st.name: ex.render(gated_node_rate(st, st.rate, "eps_clip", spec.bounds), table, f"rate of {st.name}")
-             for st in spec.states}
-    return {"current": current, "rates": rates}
+    current = table["I_dev"][1:-1]
+    # the node rate F = rate/scale is an auxiliary node (one B voltage source), so the gated form
+    # F - sstep() max(F, 0) - sstep() min(F, 0) does not repeat the whole rate expression three times
+    raw = {st.name: ex.render(f"({st.rate})/{ex.num(st.scale)}", table, f"rate of {st.name}") for st in spec.states}
+    gtable = dict(table)
+    gtable.update({f"R__{st.name}": f"(V({aux_node(st)})*{ex.num(st.scale)})" for st in spec.states})
+    rates = {st.name: ex.render(gated_node_rate(st, f"R__{st.name}", "eps_clip", spec.bounds), gtable,
+                                f"gated rate of {st.name}") for st in spec.states}
+    return {"current": current, "rates": rates, "raw_rates": raw, "clipped": clipped}
+
+
+def clip_node(st) -> str:
+    """Auxiliary node holding the smoothly clipped state in node units."""
+    return f"c_{st.node}"
+
+
+def aux_node(st) -> str:
+    """Auxiliary node holding d(node)/dt of a state (V = 1/s in node units)."""
+    return f"dn_{st.node}"
 
 
 def _funcs(texts) -> list[str]:
@@ -95,12 +112,14 @@ def subckt_text(spec: ExportSpec, name: str) -> str:
     lines.append(f".subckt {name} p n params:")
     for p in spec.params:
         lines.append(f"+ {p.name}={ex.num(p.value)}")
-    lines += _funcs([r["current"], *r["rates"].values()])
+    lines += _funcs([r["current"], *r["rates"].values(), *r["raw_rates"].values(), *r["clipped"].values()])
     for st in spec.states:
         lines.append(f"* d({st.name})/dt" + (", gated at the bounds" if spec.bounds == "gate" else
                                               ", not gated (bounds='clip': node may pass the bounds)"))
         x0 = spec.names[f"x0_{st.name}"]
         lines.append(f"C_{st.node} {st.node} 0 1 IC={{{x0} / {ex.num(st.scale)}}}")
+        lines += _wrap(f"B_{clip_node(st)} {clip_node(st)} 0 V=", r["clipped"][st.name])
+        lines += _wrap(f"B_{aux_node(st)} {aux_node(st)} 0 V=", r["raw_rates"][st.name])
         lines += _wrap(f"B_{st.node} 0 {st.node} I=", r["rates"][st.name])
     lines.append("* device current")
     lines += _wrap("B_dev p n I=", r["current"])
@@ -112,15 +131,22 @@ def subckt_text(spec: ExportSpec, name: str) -> str:
 def spice_source(waveform, t_end: float, n_pwl: int = 4000) -> str:
     """SPICE transient source text for a waveform: ``SIN(...)`` for a sine, ``PWL(...)`` otherwise.
 
-    A sine is recognised by attributes ``amplitude``, ``frequency`` (and optional ``offset``,
-    ``phase`` in rad, ``delay``); piecewise-linear waveforms by ``breakpoints()`` -> (t, v) or
+    A sine is recognised by attributes ``amplitude`` (or ``amp``), ``frequency`` (and optional ``offset``,
+    ``phase`` in rad, ``delay``), a :class:`compact.waveforms.Triangle` by its corners; piecewise-linear waveforms by ``breakpoints()`` -> (t, v) or
     attributes ``t_points``/``v_points``; any other callable ``v(t)`` is sampled at ``n_pwl`` points.
     """
     if isinstance(waveform, (int, float)):
         return f"DC {ex.num(waveform)}"
-    a = getattr(waveform, "amplitude", None)
+    a = getattr(waveform, "amplitude", getattr(waveform, "amp", None))
     f = getattr(waveform, "frequency", None)
     kind = type(waveform).__name__.lower()
+    if a is not None and f is not None and "triangle" in kind and not hasattr(waveform, "breakpoints"):
+        # compact.waveforms.Triangle: 0 -> +amp -> 0 -> -amp -> 0 per period (corners every period/4)
+        quarter = 0.25 / float(f)
+        n = int(np.ceil(t_end / quarter)) + 1
+        tp = np.arange(n + 1) * quarter
+        vp = float(getattr(waveform, "offset", 0.0) or 0.0) + float(a) * np.array([0, 1, 0, -1])[np.arange(n + 1) % 4]
+        return "PWL(" + " ".join(f"{ex.num(x)} {ex.num(y)}" for x, y in zip(tp, vp)) + ")"
     if a is not None and f is not None and "sin" in kind:
         off = float(getattr(waveform, "offset", 0.0) or 0.0)
         phase = float(getattr(waveform, "phase", 0.0) or 0.0)

@@ -262,3 +262,27 @@ def symbol_table(spec: ExportSpec, voltage: str, state_ref: Callable[[StateSpec]
     for st in spec.states:
         table[st.name] = state_ref(st)
     return table
+
+
+def evaluation_order(spec: ExportSpec) -> list[tuple[str, str]]:
+    """Definitions and ``("I_dev", current)`` ordered so each comes after what it uses.
+
+    A definition may use the device current (e.g. a self-heating temperature ``T0 + I_dev V R_th``)
+    and the current may use definitions; a cycle is refused.
+    """
+    from compact.export.expr import identifiers
+    items = list(spec.defs) + [("I_dev", spec.current)]
+    names = {n for n, _ in items}
+    done: list[tuple[str, str]] = []
+    known: set[str] = set()
+    pending = items
+    while pending:
+        ready = [(n, e) for n, e in pending
+                 if all(tok in known or tok not in names for _, _, tok, call in identifiers(e) if not call)]
+        if not ready:
+            raise ConfigError("defs", [n for n, _ in pending], "definitions without a circular dependency")
+        for item in ready:
+            done.append(item)
+            known.add(item[0])
+        pending = [it for it in pending if it not in ready]
+    return done

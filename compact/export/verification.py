@@ -75,13 +75,16 @@ def _duration(waveform, t_end):
         val = getattr(waveform, attr, None)
         if val is not None and not callable(val):
             return validate.positive(attr, val, "s")
+    period = getattr(waveform, "period", None)
+    if period is not None and np.isfinite(period):
+        return 2.0 * validate.positive("period", period, "s")       # compact.waveforms: two periods
     raise ConfigError("t_end", None, "the run length in s (the waveform has no 'duration')")
 
 
 def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None = None, x0=None,
            n_points: int = 2001, max_step_fraction: float = 2e-4, reltol: float = 1e-6,
            workdir=None, timeout: float = 120.0, plot_path=None, name: str | None = None,
-           bounds: str = "gate") -> VerifyResult:
+           bounds: str = "gate", spice_step_ratio: float = 1.0) -> VerifyResult:
     """Export ``model``, run it in ngspice under ``waveform`` and compare with the Python model.
 
     Parameters
@@ -92,12 +95,14 @@ def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None
     simulator : ``"ngspice"`` (the subcircuit; ngspice on PATH, :class:`NgspiceError` if absent) or
         ``"vacask"`` (the Verilog-A module compiled to OSDI by openvaf-r and run in VACASK, both from
         the optional ``vlog`` extra; sine drives only).
-    t_end : run length (s); default ``waveform.duration``.
+    t_end : run length (s); default ``waveform.duration``, else two ``waveform.period``.
     x0 : initial state (model units); default ``model.initial_state()``.
     n_points : comparison grid; max_step_fraction : max time step / t_end on both sides.
     workdir : keep netlist and raw file there (default: a temporary directory, removed).
     plot_path : also save the figure there.
     bounds : "gate" (well-posed export, default) or "clip" (literal ``simulate`` semantics).
+    spice_step_ratio : the circuit simulator's max step is this fraction of Python's (its low-order
+        implicit methods and linear output interpolation need finer steps through abrupt switching).
 
     Returns
     -------
@@ -106,6 +111,7 @@ def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None
     validate.one_of("simulator", simulator, ("ngspice", "vacask"))
     validate.positive_int("n_points", n_points, 2)
     validate.in_range("max_step_fraction", max_step_fraction, 1e-7, 0.1)
+    validate.in_range("spice_step_ratio", spice_step_ratio, 1e-3, 1.0)
     waveform = default_drive(model) if waveform is None else waveform
     t_end = _duration(waveform, t_end)
     name = name or type(model).__name__
@@ -124,7 +130,8 @@ def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         runner = _run_ngspice if simulator == "ngspice" else _run_vacask
-        ts, vs, isp, nodes, netlist = runner(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir,
+        ts, vs, isp, nodes, netlist = runner(model, spec, name, waveform, t_end, dt_max * spice_step_ratio,
+                                             x0, reltol, workdir,
                                              timeout)
     finally:
         if tmp is not None:
@@ -171,7 +178,8 @@ def _run_vacask(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir,
     from compact.export.expr import num
     from compact.export.ngspice import NgspiceError
     from compact.export.verilog_a import compile_verilog_a, find_vacask, module_text
-    a, f = getattr(waveform, "amplitude", None), getattr(waveform, "frequency", None)
+    a = getattr(waveform, "amplitude", getattr(waveform, "amp", None))
+    f = getattr(waveform, "frequency", None)
     if a is None or f is None or getattr(waveform, "phase", 0.0) or getattr(waveform, "delay", 0.0):
         raise ConfigError("waveform", waveform, "a sine (amplitude, frequency, optional offset) for simulator='vacask'")
     exe = find_vacask()
@@ -186,7 +194,10 @@ def _run_vacask(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir,
         f"model dev {name.lower()} {overrides}", "model vsource vsource",
         f'vs (in 0) vsource dc={num(off)} type="sine" sinedc={num(off)} ampl={num(float(a))} freq={num(float(f))}',
         "x1 (in 0) dev", "control", f"  options reltol={reltol:g}",
-        f"  analysis tran1 tran step={num(dt_max)} stop={num(t_end)} maxstep={num(dt_max)}", "endc", ""])
+        # icmode="uic": start from the zero node vector = the initial state (the nodes hold x - x0);
+        # a DC point would instead move x0 by rate(0 V)/gmin_state for models that drift at rest
+        f'  analysis tran1 tran step={num(dt_max)} stop={num(t_end)} maxstep={num(dt_max)} icmode="uic"',
+        "endc", ""])
     netlist = workdir / "verify.sim"
     netlist.write_text(net, encoding="utf-8")
     try:

@@ -20,7 +20,7 @@ from matsim.core.errors import MatsimError, MissingFileError
 
 from compact.export import expr as ex
 from compact.export.lower import clipped_state, gated_node_rate, node_symbol
-from compact.export.spec import ExportSpec
+from compact.export.spec import ExportSpec, evaluation_order
 
 #: neutral -> Verilog-A function names (Verilog-A's log() is base 10, ln() natural)
 VA_FUNCS = {"log10": "log"}
@@ -55,9 +55,8 @@ def module_text(spec: ExportSpec, name: str) -> str:
     for st in spec.states:
         body.append(f"        {st.node} = {r(clipped_state(st, 'eps_clip'), f'state {st.name}')};"
                     f"  // {st.unit}, smoothly clipped to [{st.lo:g}, {st.hi:g}]")
-    for d, e in spec.defs:
-        body.append(f"        {d} = {r(e, f'definition {d}')};")
-    body.append(f"        I_dev = {r(spec.current, 'current')};  // A")
+    for d, e in evaluation_order(spec):
+        body.append(f"        {d} = {r(e, f'definition {d}')};" + ("  // A" if d == "I_dev" else ""))
     for st in spec.states:
         body.append(f"        dxdt_{st.node} = {r(st.rate, f'rate of {st.name}')};  // {st.unit}/s")
     body.append("        I(p, n) <+ I_dev;")
