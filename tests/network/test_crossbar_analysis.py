@@ -51,3 +51,5 @@ def test_cli_train_infer_sneak(capsys, tmp_path):
     assert main(["crossbar", "sneak", "--sizes", "2", "4", "--plot", str(tmp_path / "s.png")]) == 0
     assert (tmp_path / "s.png").exists()
     assert main(["crossbar", "infer", "--device", "NoSuchModel", "--samples", "5", "--epochs", "1"]) == 2
+    assert main(["crossbar", "program", "--size", "4", "--scheme", "V/3"]) == 0
+    assert "of cells within 5%" in capsys.readouterr().out

@@ -86,7 +86,9 @@ def cmd_program(args) -> int:
     rng = np.random.default_rng(args.seed)
     levels = np.linspace(args.g_min, args.g_max, 2 ** args.bits)
     target = levels[rng.integers(0, len(levels), (args.size, args.size))]
-    xb = Crossbar(args.size, args.size, dev)
+    from matsim.network.crossbar.dnn import state_for_conductance
+    formed = state_for_conductance(dev, np.full((args.size, args.size), args.g_init), 0.1)
+    xb = Crossbar(args.size, args.size, dev, r_wire_row=args.r_wire, r_wire_col=args.r_wire, state=formed)
     ds = xb.program(target, scheme=args.scheme, tolerance=args.tolerance, max_pulses=args.max_pulses)
     a = ds.attrs
     print(f"{args.size}x{args.size} {args.bits}-bit write-verify ({args.scheme}): {a['fraction_in_tolerance']:.4f} "
@@ -182,7 +184,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--scheme", default="V/2", choices=("V/2", "V/3"))
     p.add_argument("--tolerance", type=float, default=0.05)
     p.add_argument("--max-pulses", type=int, default=100)
-    p.add_argument("--g-min", type=float, default=10e-6, help="lowest level (S)")
-    p.add_argument("--g-max", type=float, default=300e-6, help="highest level (S)")
+    p.add_argument("--g-min", type=float, default=20e-6, help="lowest level (S, read at 0.1 V)")
+    p.add_argument("--g-max", type=float, default=200e-6, help="highest level (S)")
+    p.add_argument("--g-init", type=float, default=100e-6, help="conductance of every cell after forming (S)")
+    p.add_argument("--r-wire", type=float, default=0.0, help="wire segment resistance (Ohm)")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_program)
