@@ -11,6 +11,7 @@ rank 0 alone writes manifests, provenance and the report.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import time
 import zlib
@@ -45,6 +46,14 @@ def _hash_path(path: Path) -> str:
         h.update(str(p.relative_to(path)).encode())
         h.update(file_sha256(p).encode())
     return h.hexdigest()
+
+
+def _code_hash(fn) -> str:
+    """Hash of the source file defining a stage, so editing a stage invalidates its cache."""
+    try:
+        return hashlib.sha256(Path(inspect.getsourcefile(fn)).read_bytes()).hexdigest()[:16]
+    except (TypeError, OSError):
+        return matsim.__version__
 
 
 def stage_seed(seed: int, stage_id: str) -> int:
@@ -120,8 +129,10 @@ class Pipeline:
 
     # ---- running ------------------------------------------------------------------------
     def stage_key(self, spec, params: dict, upstream_keys: list[str]) -> tuple[str, dict[str, str]]:
+        """Hash of the stage's name, parameters, input files, upstream keys, seed, size and code."""
         files = {k: _hash_path(Path(v)) for k, v in params.items() if _is_file_param(k) and v is not None}
-        blob = json.dumps({"stage": spec.stage, "params": params, "files": files, "upstream": upstream_keys,
+        blob = json.dumps({"stage": spec.stage, "code": _code_hash(get_stage(spec.stage).run),
+                           "params": params, "files": files, "upstream": upstream_keys,
                            "seed": self.config.seed, "size": self.config.size, "matsim": matsim.__version__},
                           sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16], files
