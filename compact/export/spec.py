@@ -162,7 +162,7 @@ def si_unit(unit_name: str) -> str:
         except ConfigError:
             continue
         if cu.dim == u.dim and cu.factor == 1.0 and cu.offset == 0.0:
-            return cu.name
+            return cand if cand.isascii() else cu.name
     return units.dimension_name(u.dim)
 
 

@@ -83,7 +83,10 @@ def module_text(spec: ExportSpec, name: str) -> str:
                       "    endfunction"]
 
     def clean(s):
-        return s.replace('"', "'").replace("*/", "* /")
+        s = s.replace('"', "'").replace("*/", "* /")
+        for a, b in (("Ω", "Ohm"), ("µ", "u"), ("μ", "u"), ("Å", "Angstrom"), ("§", "sec."), ("–", "-"), ("—", "-")):
+            s = s.replace(a, b)
+        return s.encode("ascii", "replace").decode("ascii")
 
     lines = [f"// {spec.model_name} compact model, exported by matsim {__version__} "
              f"({_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC)"]
@@ -99,7 +102,7 @@ def module_text(spec: ExportSpec, name: str) -> str:
         lines.append(f"    electrical {nodes[st.name]};  // state: ({st.name} - x0) [{st.unit}] / {ex.num(st.scale)}")
     lines.append("")
     for p in spec.params:
-        lines.append(f'    (* units="{clean(p.unit)}", desc="{clean(p.comment)[:200]}" *) '
+        lines.append(f'    (* units="{clean(p.unit)}", desc="{clean(p.comment.split(";")[0])[:120]}" *) '
                      f"parameter real {p.name} = {ex.num(p.value)};  // [{p.unit}] {clean(p.comment)}")
     lines.append("")
     reals = [st.node for st in spec.states] + [d for d, _ in spec.defs] + ["I_dev"] \

@@ -14,7 +14,7 @@ from compact.export import build_spec, find_openvaf, read_parameters, to_ngspice
 MODELS = [("compact.nbox_ascoli", "NbOxAscoli"), ("compact.mott", "MottThermal"),
           ("compact.mott", "MottThermal.nbo2"), ("compact", "StanfordPKU"),
           ("compact", "VTEAM"), ("compact", "Yakopcic"), ("compact", "TaOxExtended"),
-          ("compact.selector", "Selector")]
+          ("compact.selector", "Selector"), ("compact", "ECRAM")]
 #: memoryless models (nothing to switch)
 STATIC = {"Selector"}
 
