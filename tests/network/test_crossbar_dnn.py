@@ -72,6 +72,17 @@ def test_tikitaka_beats_sgd_on_asymmetric_device(digits):
     assert tt > sgd + 0.02
 
 
+def test_tikitaka_beats_sgd_on_soft_bounds_compact_ecram(digits):
+    """compact.ECRAM with strongly state-dependent steps (nu = 3, 100 states): the compact model's own
+    apply_pulses drives both algorithms."""
+    Xtr, Xte, ytr, yte = digits
+    dev = CompactPulsedDevice(ECRAM(nu=3.0, n_states=100))
+    sgd = AnalogMLP([64, 10], dev, "sgd", seed=0).fit(Xtr, ytr, epochs=10, lr=0.02).score(Xte, yte)
+    tt = AnalogMLP([64, 10], dev, "tikitaka", seed=0).fit(Xtr, ytr, epochs=10, lr=0.02).score(Xte, yte)
+    print(f"compact.ECRAM nu=3, 100 states: SGD {sgd:.3f}, Tiki-Taka {tt:.3f}")
+    assert tt > sgd + 0.05 and tt >= 0.90
+
+
 def test_pulsed_device_closed_form_matches_pulse_by_pulse():
     dev = PulsedDevice(n_states=50, asymmetry=0.7)
     rng = np.random.default_rng(0)

@@ -74,9 +74,9 @@ class PulsedDevice:
 
 class CompactPulsedDevice:
     """A compact model with ``apply_pulses(x, n_pulses_signed, rng)`` (e.g. :class:`compact.ECRAM`) as the
-    weight device: ``w = w_max (2 x - 1)`` against a reference cell at x = 1/2; one step
-    ``dw_min = 2 w_max / n_states`` (the model's ``n_states``); its own step asymmetry, soft bounds and
-    cycle-to-cycle noise apply pulse by pulse."""
+    weight device: ``w = w_max (2 x - 1)`` against a reference cell at x = 1/2; the weight step per pulse
+    ``dw_min`` is calibrated at w = 0 (mean of one up and one down pulse); the model's own step asymmetry,
+    soft bounds and cycle-to-cycle noise apply pulse by pulse."""
 
     def __init__(self, model, w_max: float = 1.0):
         if not hasattr(model, "apply_pulses"):
@@ -85,10 +85,13 @@ class CompactPulsedDevice:
         self.w_max = validate.positive("w_max", w_max)
         self.n_states = int(round(getattr(model.p, "n_states", 1000)))
         self.name = type(model).__name__
-
-    @property
-    def dw_min(self) -> float:
-        return 2.0 * self.w_max / self.n_states
+        # calibrated weight step: mean of one up and one down pulse at the symmetry point w = 0 (x = 1/2)
+        half = np.array([0.5])
+        up = float(model.apply_pulses(half, np.array([1]))[0]) - 0.5
+        down = 0.5 - float(model.apply_pulses(half, np.array([-1]))[0])
+        self.dw_min = self.w_max * (up + down)
+        if not self.dw_min > 0:
+            raise ConfigError("device", self.name, "a model whose pulses change the state at x = 1/2")
 
     def apply_pulses(self, w, n, rng) -> np.ndarray:
         x = np.clip((np.asarray(w, dtype=float) / self.w_max + 1.0) / 2.0, 0.0, 1.0)
