@@ -217,11 +217,10 @@ def _run_vacask(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir,
 
 def plot_verification(ds: xr.Dataset):
     """Figure: i(t) from both simulators, the i-v loop, and the difference (fraction of peak)."""
-    import matplotlib
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure       # not pyplot: no global figure registry to leak into
 
-    fig, ax = plt.subplots(1, 3, figsize=(12, 3.6))
+    fig = Figure(figsize=(12, 3.6))
+    ax = fig.subplots(1, 3)
     t = ds["t"].values
     ip, isp = ds["i_python"].values, ds["i_spice"].values
     ax[0].plot(t, ip, label="Python (solve_ivp)")
