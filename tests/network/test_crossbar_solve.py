@@ -195,3 +195,13 @@ def test_negative_differential_conductance_uses_direct_solver_and_converges():
     sol = xb.solve(v)
     assert np.any(dev.conductance(sol.v_cell) < 0)          # cells sit in their NDR region
     assert xb.kcl_residual(sol, v) < 1e-9
+
+
+def test_solve_many_in_chunks_equals_single_batch():
+    rng = np.random.default_rng(6)
+    G = rng.uniform(1e-6, 1e-4, (30, 20))
+    xb = Crossbar(30, 20, G, r_wire_row=1.0, r_wire_col=1.0)
+    V = rng.uniform(0, 0.2, (10, 30))
+    many = xb.solve_many(V, max_batch=3)
+    assert many.i_out.shape == (10, 20)
+    assert np.allclose(many.i_out, xb.solve_many(V).i_out, rtol=1e-10)

@@ -274,15 +274,28 @@ class Crossbar:
         return self._newton(V, vc, tol, max_iter, dv_max, initial)
 
     def solve_many(self, V, v_cols=0.0, tol: float = 1e-10, max_iter: int = 100, dv_max: float = 0.5,
-                   quiet: bool = False) -> CrossbarSolution:
+                   quiet: bool = False, max_batch: int | None = None) -> CrossbarSolution:
         """Solve for K input vectors ``V`` (shape (K, rows)); results have a leading input axis.
 
         Linear cells: all right-hand sides in one batched PCG sharing the chain factorizations.
         Nonlinear cells: one Newton solve per input, each started from the previous solution.
+        ``max_batch``: right-hand sides per linear batch (default: keep the work vectors below ~200 MB).
         """
         V, vc = self._inputs(V, v_cols, batch=True)
         if self.linear:
-            return self._solve_linear(V, vc, squeeze=False)
+            # ~10 PCG work vectors of (2MN, chunk) floats: keep them below ~200 MB
+            chunk = max(1, int(2.5e6 // (self.rows * self.cols))) if max_batch is None else \
+                validate.positive_int("max_batch", max_batch)
+            if V.shape[0] <= chunk:
+                return self._solve_linear(V, vc, squeeze=False)
+            parts = [self._solve_linear(V[k:k + chunk], vc[k:k + chunk], squeeze=False)
+                     for k in range(0, V.shape[0], chunk)]
+            out = CrossbarSolution(*(np.concatenate([getattr(p, f) for p in parts]) for f in
+                                     ("i_out", "v_row", "v_col", "v_cell", "i_cell")))
+            out.iterations = max(p.iterations for p in parts)
+            out.linear_iterations = sum(p.linear_iterations for p in parts)
+            out.residual = max(p.residual for p in parts)
+            return out
         sols, prev = [], None
         for k in progress(range(V.shape[0]), desc="crossbar solves", quiet=quiet):
             prev = self._newton(V[k], vc[k], tol, max_iter, dv_max, prev)
