@@ -222,6 +222,25 @@ def test_macros_match_compact_smooth():
 
 @pytest.mark.ngspice
 @needs_ngspice
+def test_crossbar_2x2_of_rram_matches_network_crossbar(tmp_path):
+    """ngspice 2x2 array of exported Stanford-PKU cells (I ~ sinh(V/V0)) vs matsim.network.crossbar."""
+    Crossbar = pytest.importorskip("matsim.network.crossbar").Crossbar
+    from compact.export.crossbar import read_crossbar
+    compact = pytest.importorskip("compact")
+    m = compact.StanfordPKU()
+    g = np.array([[0.3e-9, 1.5e-9], [0.8e-9, 1.2e-9]])          # m: LRS .. HRS gaps
+    v_rows = np.array([0.6, 0.3])                                # read: below the F_min gate
+    xb = Crossbar(2, 2, m, state=g[None], r_wire_row=2.0, r_wire_col=2.0, r_driver=10.0, r_sense=10.0)
+    sol = xb.solve(v_rows, tol=1e-13)
+    i_spice = read_crossbar(m, g[..., None], v_rows, r_driver=12.0, r_wire=2.0, r_sense=12.0, workdir=tmp_path)
+    assert np.allclose(i_spice, sol.i_out, rtol=1e-5, atol=1e-12)
+    # sinh I-V: at 0.6 V the cell current is far above the ohmic extrapolation
+    x = np.array([0.3e-9])
+    assert m.current(0.6, x) / (600 * m.current(1e-3, x)) > 1.5
+
+
+@pytest.mark.ngspice
+@needs_ngspice
 def test_crossbar_2x2_matches_network_crossbar(tmp_path):
     """ngspice 2x2 array of exported nonlinear (Poole-Frenkel) NbO2 cells vs matsim.network.crossbar."""
     Crossbar = pytest.importorskip("matsim.network.crossbar").Crossbar
@@ -241,3 +260,17 @@ def test_crossbar_2x2_matches_network_crossbar(tmp_path):
     # the cells are far from ohmic here: the Poole-Frenkel term changes the current by > 10 %
     g_lin = m.current(1e-3, np.array([T[0, 0]])) / 1e-3
     assert abs(m.current(1.5, np.array([T[0, 0]])) / (1.5 * g_lin) - 1) > 0.1
+
+
+@pytest.mark.ngspice
+@needs_ngspice
+def test_verify_with_compact_waveforms_triangle():
+    """A compact.waveforms triangle becomes a PWL source with its corners; the sweep switches VTEAM."""
+    compact = pytest.importorskip("compact")
+    tri = compact.waveforms.Triangle(period=1e-6, amp=0.4)
+    src = spice_source(tri, 1e-6)
+    assert src.startswith("PWL(0.0 0.0 2.5e-07 0.4 5e-07 0.0 7.5e-07 -0.4 1e-06 0.0")
+    m = compact.VTEAM()
+    res = verify(m, tri)                                          # two periods (waveform.period)
+    assert res.max_rel_error <= 1e-2
+    assert np.ptp(res.data["x_python"].values) > 0.5 * 3e-9
