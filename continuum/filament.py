@@ -1,0 +1,463 @@
+"""Electro-thermal FiPy model of a Mott threshold switch (VO2, NbO2) in an external circuit.
+
+Equations (quasi-static charge transport, transient heat; Joule filaments: seed 004 §threshold
+switching; NbOx neuron: seed 002 §3.1)::
+
+    div( sigma(T, |E|) grad phi ) = 0                              (current continuity)
+    rho c dT/dt = div( kappa grad T ) + sigma |grad phi|^2          (heat, Joule source)
+
+with sigma(T, E) from :class:`matsim.materials.conductivity.MottConductivity` (tanh IMT step and
+Poole-Frenkel insulator).  Boundaries: the electrodes z = 0 (ground) and z = L (potential V) are heat
+sinks at T_ambient, either ideal or through a thermal resistance per electrode; the lateral wall is
+insulating or a heat sink at T_ambient.  The device voltage V comes from the circuit
+(:class:`continuum.Circuit`), solved self-consistently in every Picard sweep: since the charge
+equation is linear in phi for a given sigma field, phi = V phi_1 with phi_1 the unit-voltage
+solution, and the device current is I = V G with G = integral of sigma d(phi_1)/dz over the grounded
+electrode.  Time stepping is backward Euler with adaptive steps; a step that does not converge is
+retried with a smaller dt, and a run that cannot proceed raises :class:`ConvergenceError`.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable, Sequence
+
+import numpy as np
+import xarray as xr
+
+os.environ.setdefault("FIPY_SOLVERS", "scipy")
+from fipy import CellVariable, DiffusionTerm, ImplicitSourceTerm, TransientTerm  # noqa: E402
+
+from matsim import materials  # noqa: E402
+from matsim.core import validate  # noqa: E402
+from matsim.core.errors import ConfigError, ConvergenceError  # noqa: E402
+from matsim.core.parameters import ParameterSet  # noqa: E402
+from matsim.core.progress import progress  # noqa: E402
+from matsim.materials.conductivity import MottConductivity  # noqa: E402
+
+from continuum.circuit import Circuit  # noqa: E402
+from continuum.geometry import Geometry  # noqa: E402
+
+THERMAL_KEYS = ("thermal_conductivity", "mass_density", "specific_heat")
+LATERAL = ("heat_sink", "insulating")
+
+
+def _material(material) -> ParameterSet:
+    ps = materials.get(material) if isinstance(material, str) else material
+    if not isinstance(ps, ParameterSet):
+        raise ConfigError("material", material, "a material name (e.g. 'VO2', 'NbO2') or a ParameterSet")
+    missing = [k for k in THERMAL_KEYS if k not in ps]
+    if missing:
+        raise ConfigError("material", ps.name or "<unnamed>",
+                          f"a material with electro-thermal data ({', '.join(THERMAL_KEYS)}); missing {', '.join(missing)}")
+    return ps
+
+
+class MottFilament:
+    """FiPy electro-thermal model of a Mott threshold switch.
+
+    Parameters
+    ----------
+    material : "VO2", "NbO2" or a ParameterSet with sigma(T, E) data (see MottConductivity) and
+        thermal_conductivity (W/(m K)), mass_density (kg/m^3), specific_heat (J/(kg K)).
+    geometry : "axisymmetric" (cylinder, CylindricalGrid2D) or "2d" (cross-section, Grid2D).
+    radius_m : device radius (m); in 2d the half-width.
+    thickness_m : electrode spacing L (m).
+    n_cells : n (n x n cells) or (n_lateral, n_vertical); at least 4 each.
+    T_ambient_K : heat-sink temperature (K).
+    circuit : :class:`Circuit` (default: ideal 0 V source).
+    conductivity : override sigma: a number (S/m, constant) or a callable sigma(T, E) (S/m).
+    electrode_thermal_resistance : K/W of each electrode to the heat sink (0 = ideal sink).
+    lateral : "heat_sink" (wall at T_ambient) or "insulating" (no heat flux).
+    depth_m : out-of-plane depth of the 2d cross-section (default 2 radius).
+    hysteresis : track a heating/cooling branch per cell (T_c +- hysteresis_width/2).
+    tol_T, tol_V : Picard convergence: max |dT| between sweeps (K) and relative change of V.
+    max_sweeps : Picard sweeps per step before the step is retried with dt / 2.
+    T_limit_K : temperature above which the solve is declared runaway (ConvergenceError).
+    perturbation_K, seed : random initial temperature perturbation (K) to break symmetry in 2d.
+    """
+
+    def __init__(self, material="VO2", geometry: str = "axisymmetric", radius_m: float = 100e-9,
+                 thickness_m: float = 50e-9, n_cells=(16, 8), T_ambient_K: float = 300.0,
+                 circuit: Circuit | None = None, *, conductivity=None, electrode_thermal_resistance: float = 0.0,
+                 lateral: str = "heat_sink", depth_m: float | None = None, hysteresis: bool = False,
+                 T_limit_K: float = 5000.0, perturbation_K: float = 0.0, seed=None,
+                 tol_T: float = 1e-3, tol_V: float = 1e-4, max_sweeps: int = 30):
+        self.params = _material(material)
+        self.material = self.params.name or "custom"
+        if conductivity is None:
+            self.sigma_law: Callable = MottConductivity.from_parameters(self.params)
+        elif callable(conductivity):
+            self.sigma_law = conductivity
+        else:
+            s = validate.positive("conductivity", conductivity, "S/m")
+            self.sigma_law = lambda T, E=0.0, branch=0.0: np.full_like(np.asarray(T, dtype=float), s)
+        self.geom = Geometry.build(geometry, radius_m, thickness_m, n_cells, depth_m)
+        self.T0 = validate.temperature("T_ambient_K", T_ambient_K)
+        self.circuit = circuit if circuit is not None else Circuit(0.0)
+        if not isinstance(self.circuit, Circuit):
+            raise ConfigError("circuit", circuit, "a continuum.Circuit")
+        self.R_electrode = validate.non_negative("electrode_thermal_resistance", electrode_thermal_resistance, "K/W")
+        self.lateral = validate.one_of("lateral", lateral, LATERAL)
+        self.hysteresis = bool(hysteresis)
+        self.T_limit = validate.temperature("T_limit_K", T_limit_K)
+        self.tol_T = validate.positive("tol_T", tol_T, "K")
+        self.tol_V = validate.positive("tol_V", tol_V)
+        self.max_sweeps = validate.positive_int("max_sweeps", max_sweeps, 2)
+        self.kappa = self.params.si("thermal_conductivity")
+        self.rho_c = self.params.si("mass_density") * self.params.si("specific_heat")
+        self._build_equations(validate.non_negative("perturbation_K", perturbation_K, "K"), seed)
+
+    # ------------------------------------------------------------------ set-up
+    def _build_equations(self, perturbation: float, seed) -> None:
+        g, mesh = self.geom, self.geom.mesh
+        T_init = np.full(mesh.numberOfCells, self.T0)
+        if perturbation > 0:
+            from matsim.core.rng import make_rng
+            T_init += perturbation * make_rng(seed).random(mesh.numberOfCells)
+        self.T = CellVariable(mesh=mesh, name="T", value=T_init, hasOld=True)
+        self.phi1 = CellVariable(mesh=mesh, name="phi at 1 V", value=0.0)
+        self.phi1.constrain(1.0, mesh.facesTop)
+        self.phi1.constrain(0.0, mesh.facesBottom)
+        self.sigma = CellVariable(mesh=mesh, name="sigma", value=1.0)
+        self.joule = CellVariable(mesh=mesh, name="Joule heat", value=0.0)
+        self.joule_slope = CellVariable(mesh=mesh, name="dJoule/dT", value=0.0)  # Newton linearisation
+        self.branch = np.ones(mesh.numberOfCells)  # +1 heating branch, -1 cooling branch
+
+        # heat sinks: ideal -> Dirichlet; through a thermal resistance -> Robin, as a sink -b (T - T0)
+        sink = np.zeros(mesh.numberOfCells)
+        if self.R_electrode == 0.0:
+            self.T.constrain(self.T0, mesh.facesTop | mesh.facesBottom)
+        else:
+            h = 1.0 / (self.R_electrode * g.electrode_area)  # W/(m^2 K)
+            sink += g.boundary_sink(g.faces("top") | g.faces("bottom"), h, self.kappa)
+        if self.lateral == "heat_sink":
+            self.T.constrain(self.T0, g.faces("lateral"))
+        self.sink = CellVariable(mesh=mesh, name="boundary sink", value=sink)
+
+        kappa, rho_c, T0 = self.kappa, self.rho_c, self.T0
+        # div(sigma grad phi) = 0
+        self.charge_equation = DiffusionTerm(coeff=self.sigma.harmonicFaceValue, var=self.phi1) == 0
+        # rho c dT/dt = div(kappa grad T) + sigma |grad phi|^2 - b (T - T0)
+        self.heat_equation = (TransientTerm(coeff=rho_c, var=self.T)
+                              == DiffusionTerm(coeff=kappa, var=self.T) + self.joule
+                              - ImplicitSourceTerm(coeff=self.sink, var=self.T) + self.sink * T0
+                              + ImplicitSourceTerm(coeff=self.joule_slope, var=self.T))
+        self.t = 0.0
+        self.V = 0.0
+        self.G = 0.0
+        self._E = np.zeros(mesh.numberOfCells)
+        self._update_sigma()
+
+    @property
+    def thermal_time(self) -> float:
+        """Estimate of the slowest thermal time (s): rho c l^2 / (pi^2 kappa), l the shorter of L and 2R."""
+        ell = min(self.geom.thickness, 2 * self.geom.radius)
+        return self.rho_c * ell ** 2 / (np.pi ** 2 * self.kappa)
+
+    def _update_sigma(self, T: np.ndarray | None = None) -> None:
+        T = np.asarray(self.T.value) if T is None else T
+        if isinstance(self.sigma_law, MottConductivity):
+            s = self.sigma_law(T, self._E, self.branch if self.hysteresis else 0.0)
+        else:
+            s = np.broadcast_to(np.asarray(self.sigma_law(T, self._E), dtype=float), T.shape)
+        if not np.all(np.isfinite(s)) or np.any(s <= 0):
+            raise ConvergenceError(f"MottFilament: conductivity became non-finite or <= 0 at t = {self.t:.4g} s "
+                                   f"(T range {T.min():.4g}..{T.max():.4g} K)")
+        self.sigma.setValue(s)
+
+    def _unit_current(self) -> float:
+        """Device conductance G (S): current through the grounded electrode at 1 V."""
+        g = self.geom
+        mask = g.faces("bottom")
+        cells = g.face_cells(mask)
+        phi_c = np.asarray(self.phi1.value)[cells]
+        sig = np.asarray(self.sigma.value)[cells]
+        return float(np.sum(sig * phi_c / g.face_to_cell_distance(mask) * g.face_areas(mask)))
+
+    def _grad2(self) -> np.ndarray:
+        """sigma |grad phi_1|^2 (W/m^3 at 1 V), from the conservative face-by-face dissipation."""
+        return self.geom.face_power(self.phi1.value, self.phi1.faceValue.value, self.sigma.harmonicFaceValue.value)
+
+    # ------------------------------------------------------------------ one step
+    def _dlnsigma_dT(self, T: np.ndarray) -> np.ndarray:
+        if isinstance(self.sigma_law, MottConductivity):
+            return self.sigma_law.dlnsigma_dT(T, self._E, self.branch if self.hysteresis else 0.0)
+        h = 1e-3
+        return (np.log(self.sigma_law(T + h, self._E)) - np.log(self.sigma_law(T - h, self._E))) / (2 * h)
+
+    def _circuit_terms(self, circuit: Circuit, t: float, dt: float, V_old: float):
+        """The circuit equation as ``V (extra + G) = rhs`` (None for an ideal voltage source)."""
+        if circuit.current_controlled:
+            return 0.0, circuit.I_source
+        if circuit.R_series == 0.0:
+            return None
+        cdt = circuit.C_parallel / dt if (dt > 0 and np.isfinite(dt)) else 0.0
+        return cdt + 1.0 / circuit.R_series, cdt * V_old + circuit.source(t) / circuit.R_series
+
+    def _step(self, dt: float, circuit: Circuit) -> tuple[bool, float, float]:
+        """Backward-Euler step to ``self.t + dt`` by linearised Picard sweeps. Returns (converged,
+        max|dT|, |dV|).
+
+        Each sweep: sigma(T_k) -> solve div(sigma grad phi_1) = 0 -> G, s = sigma |grad phi_1|^2 (W/m^3
+        at 1 V) -> V from the circuit at conductance G -> solve the heat equation with the Joule
+        source linearised in T.  A cell in a series column at fixed current dissipates J^2 / sigma,
+        so q(T) ~ q_k (1 - c dln(sigma)/dT (T - T_k)) with c = R_load G / (1 + R_load G) the degree of
+        current control of the load (1 for a current source, 0 for a stiff voltage source); this
+        implicit FiPy source term keeps the sweeps stable through the steep sigma(T) step.
+        """
+        t_new = self.t + dt
+        T_start = np.asarray(self.T.value).copy()
+        V_old = self.V
+        self.T.updateOld()
+        circ = self._circuit_terms(circuit, t_new, dt, V_old)
+        T_k, V = T_start, V_old
+        for it in range(self.max_sweeps):
+            V_prev = V
+            self._update_sigma(T_k)
+            self.charge_equation.solve(var=self.phi1)
+            G = self._unit_current()
+            if not np.isfinite(G) or G <= 0:
+                raise ConvergenceError(f"MottFilament: device conductance {G!r} S at t = {t_new:.4g} s")
+            s = self._grad2()                                   # W/m^3 at 1 V
+            if circ is None:
+                V, c = circuit.source(t_new), 0.0
+            else:
+                extra, rhs = circ
+                V = rhs / (extra + G)
+                c = 1.0 if extra == 0 else G / (extra + G)
+            q = V * V * s
+            slope = -c * q * self._dlnsigma_dT(T_k)
+            self.joule_slope.setValue(slope)
+            self.joule.setValue(q - slope * T_k)
+            self.heat_equation.solve(var=self.T, dt=dt)
+            T_new = np.asarray(self.T.value).copy()
+            if not np.all(np.isfinite(T_new)):
+                raise ConvergenceError(f"MottFilament: temperature became non-finite at t = {t_new:.4g} s "
+                                       f"(dt = {dt:.3g} s, V = {V:.4g} V)")
+            if T_new.max() > self.T_limit:
+                raise ConvergenceError(f"MottFilament: thermal runaway, T_max = {T_new.max():.4g} K > T_limit_K = "
+                                       f"{self.T_limit:g} K at t = {t_new:.4g} s (V = {V:.4g} V); add series "
+                                       "resistance or lower the drive")
+            change = float(np.max(np.abs(T_new - T_k)))
+            T_k = T_new
+            if it > 0 and change < self.tol_T and abs(V - V_prev) <= self.tol_V * max(abs(V), 1e-9):
+                self._update_sigma(T_k)
+                self._E = abs(V) * np.sqrt(s / np.asarray(self.sigma.value))   # |E| = sqrt(q / sigma)
+                self.joule.setValue(q)                                            # sigma |grad phi|^2
+                self.joule_slope.setValue(0.0)
+                self.V, self.G, self.t = V, G, t_new
+                return True, float(np.max(np.abs(T_k - T_start))), abs(V - V_old)
+        # not converged: restore the start of the step
+        self.T.setValue(T_start)
+        self.T.updateOld()
+        self.joule_slope.setValue(0.0)
+        self.V = V_old
+        return False, np.inf, np.inf
+
+    def _restore(self, state) -> None:
+        T, V, G, t, branch, E = state
+        self.T.setValue(T)
+        self.T.updateOld()
+        self.V, self.G, self.t, self.branch, self._E = V, G, t, branch.copy(), E.copy()
+
+    def _state(self):
+        return (np.asarray(self.T.value).copy(), self.V, self.G, self.t, self.branch.copy(), self._E.copy())
+
+    def _update_branch(self) -> None:
+        if not self.hysteresis or not isinstance(self.sigma_law, MottConductivity):
+            return
+        s = self.sigma_law
+        T = np.asarray(self.T.value)
+        self.branch[T > s.T_c + 0.5 * s.hysteresis + 2 * s.dT] = -1.0
+        self.branch[T < s.T_c - 0.5 * s.hysteresis - 2 * s.dT] = 1.0
+
+    def advance(self, dt: float, circuit: Circuit | None = None, dT_max: float = 5.0, dV_max: float = np.inf,
+                dt_min: float | None = None) -> float:
+        """One accepted step of at most ``dt`` (halved until it converges and max|dT| <= dT_max K,
+        |dV| <= dV_max V). Returns the step taken (s)."""
+        circuit = circuit or self.circuit
+        dt_min = dt_min if dt_min is not None else 1e-6 * self.thermal_time
+        state = self._state()
+        while True:
+            ok, dT, dV = self._step(dt, circuit)
+            if ok and dT <= dT_max and dV <= dV_max:
+                self._update_branch()
+                return dt
+            self._restore(state)
+            dt *= 0.5
+            if dt < dt_min:
+                raise ConvergenceError(f"MottFilament: no convergent time step down to dt_min = {dt_min:.3g} s at "
+                                       f"t = {self.t:.4g} s (last max|dT| = {dT:.3g} K); the solution is not smooth "
+                                       "enough: refine the mesh, raise max_sweeps, or add series resistance")
+
+    # ------------------------------------------------------------------ observables
+    def current(self) -> float:
+        """Device current I = G V (A)."""
+        return self.G * self.V
+
+    def potential(self) -> np.ndarray:
+        """phi (V) at cell centres."""
+        return self.V * np.asarray(self.phi1.value)
+
+    def filament_radius(self) -> tuple[float, float]:
+        """(radius, centre) in m of the conducting region at the mid-plane: where sigma falls to half its
+        peak (linear interpolation between cell centres); the device radius if it never does."""
+        g = self.geom
+        s = g.grid(self.sigma.value)
+        prof = s[g.n_vertical // 2] if g.n_vertical % 2 else 0.5 * (s[g.n_vertical // 2] + s[g.n_vertical // 2 - 1])
+        x = g.x
+        k = int(np.argmax(prof))
+        half = 0.5 * prof[k]
+
+        def crossing(idx):
+            for a, b in zip(idx[:-1], idx[1:]):
+                if prof[b] <= half:
+                    return x[a] + (x[b] - x[a]) * (prof[a] - half) / (prof[a] - prof[b])
+            return None
+
+        right = crossing(list(range(k, len(x))))
+        if g.axisymmetric:
+            return (g.radius if right is None else float(right)), 0.0
+        left = crossing(list(range(k, -1, -1)))
+        lo = 0.0 if left is None else left
+        hi = 2 * g.radius if right is None else right
+        return 0.5 * float(hi - lo), 0.5 * float(hi + lo)
+
+    def _record(self, circuit: Circuit) -> dict:
+        T = np.asarray(self.T.value)
+        r, c = self.filament_radius()
+        I = self.current()
+        return {"V": self.V, "I": I, "I_source": circuit.source_current(self.V, self.t, I),
+                "T_max": float(T.max()),
+                "T_mean": float(np.sum(T * self.geom.cell_volumes) / self.geom.volume),
+                "filament_radius": r, "filament_center": c, "power": I * self.V}
+
+    _UNITS = {"V": "V", "I": "A", "I_source": "A", "T_max": "K", "T_mean": "K", "filament_radius": "m",
+              "filament_center": "m", "power": "W", "V_source": "V", "t": "s", "T": "K", "phi": "V"}
+
+    def _dataset(self, dim: str, coord, rows: list[dict], snaps: list, snap_coord, attrs: dict) -> xr.Dataset:
+        g = self.geom
+        data = {k: ((dim,), np.array([r[k] for r in rows]), {"units": self._UNITS.get(k, "")}) for k in rows[0]}
+        data["T"] = (("snapshot", "z", "x"), np.array([s[0] for s in snaps]), {"units": "K", "long_name": "temperature"})
+        data["phi"] = (("snapshot", "z", "x"), np.array([s[1] for s in snaps]), {"units": "V", "long_name": "potential"})
+        coords = {dim: coord, "snapshot": snap_coord, "z": ("z", g.z, {"units": "m"}),
+                  "x": ("x", g.x, {"units": "m", "long_name": "r" if g.axisymmetric else "x"})}
+        base = {"material": self.material, "geometry": g.kind, "radius_m": g.radius, "thickness_m": g.thickness,
+                "n_lateral": g.n_lateral, "n_vertical": g.n_vertical, "T_ambient_K": self.T0,
+                "electrode_thermal_resistance_K_per_W": self.R_electrode, "lateral": self.lateral,
+                "filament_radius_definition": "radius where sigma at mid-plane falls to half its peak",
+                "model": "continuum.MottFilament"}
+        base.update(attrs)
+        return xr.Dataset(data, coords=coords, attrs=base)
+
+    def _snapshot(self):
+        return (self.geom.grid(self.T.value).copy(), self.geom.grid(self.potential()).copy())
+
+    # ------------------------------------------------------------------ experiments
+    def relax(self, circuit: Circuit | None = None, tol_K: float = 1e-3, max_steps: int = 300) -> None:
+        """Pseudo-transient relaxation to the steady state under ``circuit`` (steps grow from the
+        thermal time to 1e4 thermal times; stops when a step changes T by < tol_K)."""
+        circuit = circuit or self.circuit
+        tau = self.thermal_time
+        dt = tau
+        for _ in range(max_steps):
+            taken = self.advance(dt, circuit, dT_max=50.0)
+            T = np.asarray(self.T.value)
+            change = float(np.max(np.abs(T - np.asarray(self.T.old.value)))) if taken else np.inf
+            if change < tol_K and taken >= 10 * tau:
+                return
+            dt = min(2 * taken, 1e4 * tau)
+        raise ConvergenceError(f"MottFilament.relax: no steady state after {max_steps} steps "
+                               f"(last change {change:.3g} K per step)")
+
+    def steady_iv(self, currents: Sequence[float] | None = None, voltages: Sequence[float] | None = None,
+                  *, quiet: bool = True, reset: bool = True) -> xr.Dataset:
+        """Quasi-static I-V: a steady state per point, each continued from the previous one.
+
+        ``currents`` (A): current-controlled (ideal current source), traces the S-shaped NDR branch.
+        ``voltages`` (V): source voltages through the model circuit's R_series (voltage-controlled;
+        jumps across the NDR region).  Returns a Dataset over ``point`` with V, I, T_max, T_mean,
+        filament_radius, power, and T / phi maps per point.
+        """
+        if (currents is None) == (voltages is None):
+            raise ConfigError("currents/voltages", (currents, voltages), "exactly one of currents (A) or voltages (V)")
+        values = validate.finite("currents" if currents is not None else "voltages",
+                                 currents if currents is not None else voltages, "A" if currents is not None else "V")
+        values = np.atleast_1d(values)
+        if reset:
+            self.reset()
+        rows, snaps = [], []
+        for v in progress(values, desc=f"{self.material} steady I-V", quiet=quiet):
+            if currents is not None:
+                if v == 0:
+                    raise ConfigError("currents", float(v), "non-zero currents (A)")
+                c = Circuit.current_source(float(v))
+            else:
+                c = Circuit(float(v), self.circuit.R_series, 0.0)
+            self.relax(c)
+            row = self._record(c)
+            row["V_source"] = float(v) if voltages is not None else row["V"]
+            rows.append(row)
+            snaps.append(self._snapshot())
+        mode = "current-controlled" if currents is not None else f"voltage-controlled, R_series = {self.circuit.R_series:g} Ohm"
+        return self._dataset("point", np.arange(len(values)), rows, snaps, np.arange(len(values)),
+                             {"experiment": "steady_iv", "control": mode})
+
+    def reset(self) -> None:
+        """Back to T = T_ambient, V = 0, t = 0."""
+        self.T.setValue(self.T0)
+        self.T.updateOld()
+        self.branch[:] = 1.0
+        self.V = self.G = self.t = 0.0
+        self._E[:] = 0.0
+        self._update_sigma()
+
+    def transient(self, t_end: float, dt: float, *, n_snapshots: int = 5, dT_max: float = 5.0,
+                  dV_rel: float = 0.02, quiet: bool = True, max_steps: int = 200000) -> xr.Dataset:
+        """Integrate to ``t_end`` (s) with backward Euler, adaptive steps of at most ``dt`` (s).
+
+        A step is halved when the Picard sweeps do not converge, T changes by more than ``dT_max`` K
+        or V by more than ``dV_rel`` of the source scale.  Returns a Dataset over ``t`` (accepted
+        steps) with V, I, I_source, V_source, T_max, T_mean, filament_radius, power, and
+        ``n_snapshots`` T / phi maps at evenly spaced times.
+        """
+        t_end = validate.positive("t_end", t_end, "s")
+        dt_max = validate.positive("dt", dt, "s")
+        c = self.circuit
+        t_start = self.t
+        snap_times = t_start + np.linspace(0, t_end, max(n_snapshots, 1) + 1)[1:] if n_snapshots else np.array([])
+        rows = [dict(self._record(c), t=self.t, V_source=c.source(self.t) if not c.current_controlled else np.nan)]
+        snaps, snap_t = [], []
+        h = dt_max
+        bar = progress(total=100, desc=f"{self.material} transient", quiet=quiet, unit="%")
+        shown = 0
+        for _ in range(max_steps):
+            if self.t >= t_start + t_end * (1 - 1e-12):
+                break
+            h = min(h, t_start + t_end - self.t)
+            vs = 0.0 if c.current_controlled else max(abs(c.source(self.t)), abs(c.source(self.t + h)))
+            dV_max = dV_rel * max(vs, abs(self.V), 1e-3) if not c.current_controlled else np.inf
+            taken = self.advance(h, c, dT_max=dT_max, dV_max=dV_max)
+            T = np.asarray(self.T.value)
+            dT = float(np.max(np.abs(T - np.asarray(self.T.old.value))))
+            rows.append(dict(self._record(c), t=self.t,
+                             V_source=c.source(self.t) if not c.current_controlled else np.nan))
+            while len(snaps) < len(snap_times) and self.t >= snap_times[len(snaps)] * (1 - 1e-9):
+                snaps.append(self._snapshot())
+                snap_t.append(self.t)
+            h = min(taken * 1.5, dt_max) if dT < 0.5 * dT_max else taken
+            pct = int(100 * (self.t - t_start) / t_end)
+            if pct > shown:
+                bar.update(pct - shown)
+                shown = pct
+        else:
+            raise ConvergenceError(f"MottFilament.transient: {max_steps} steps did not reach t_end = {t_end:g} s")
+        bar.close()
+        if not snaps:
+            snaps, snap_t = [self._snapshot()], [self.t]
+        ds = self._dataset("t", np.array([r.pop("t") for r in rows]), rows, snaps, np.array(snap_t),
+                           {"experiment": "transient", **{k: str(v) for k, v in c.describe().items()}})
+        ds["t"].attrs["units"] = "s"
+        ds["snapshot"].attrs["units"] = "s"
+        return ds
