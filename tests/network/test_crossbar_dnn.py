@@ -113,3 +113,13 @@ def test_bad_input(digits):
         PulsedDevice(asymmetry=2.0)
     with pytest.raises(ConfigError, match="device"):
         AnalogMLP([64, 10], None, "tikitaka")
+
+
+def test_same_seed_same_training(digits):
+    Xtr, Xte, ytr, yte = digits
+    dev = PulsedDevice(n_states=50, asymmetry=0.5, noise=0.3)
+    a = AnalogMLP([64, 10], dev, "tikitaka", seed=3).fit(Xtr[:200], ytr[:200], epochs=1)
+    b = AnalogMLP([64, 10], dev, "tikitaka", seed=3).fit(Xtr[:200], ytr[:200], epochs=1)
+    c = AnalogMLP([64, 10], dev, "tikitaka", seed=4).fit(Xtr[:200], ytr[:200], epochs=1)
+    assert np.array_equal(a.layers[0].weights, b.layers[0].weights)
+    assert not np.array_equal(a.layers[0].weights, c.layers[0].weights)
