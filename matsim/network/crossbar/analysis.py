@@ -36,6 +36,23 @@ def accuracy_vs_wire(net, X, y, r_wire=(0.0, 1.0, 5.0, 20.0, 50.0), G_max: float
                       attrs={"G_max_S": G_max, "title": "accuracy vs wire resistance (IR drop)"})
 
 
+def accuracy_vs_size(data, hidden=(16, 64, 128), r_wire: float = 2.0, G_max: float = 1e-3, epochs: int = 10,
+                     lr: float = 0.02, seed: int = 0) -> xr.Dataset:
+    """Float vs crossbar accuracy of a 64-h-10 MLP for hidden width h: the first layer's array is
+    65 x 2h, the second (h+1) x 20, so larger h means longer lines and more IR drop (r_wire in Ohm)."""
+    from matsim.network.crossbar.dnn import AnalogMLP
+    Xtr, Xte, ytr, yte = data
+    fl, an_ = [], []
+    for h in hidden:
+        net = AnalogMLP([64, h, 10], None, seed=seed).fit(Xtr, ytr, epochs, lr)
+        fl.append(net.score(Xte, yte))
+        an_.append(net.score(Xte, yte, crossbars=net.to_crossbars(G_max=G_max, r_wire_row=r_wire, r_wire_col=r_wire)))
+    return xr.Dataset({"float": ("hidden", fl, {"units": "1"}), "crossbar": ("hidden", an_, {"units": "1"})},
+                      coords={"hidden": list(hidden)},
+                      attrs={"r_wire_Ohm": r_wire, "G_max_S": G_max,
+                             "title": f"accuracy vs array size (64-h-10, r_wire = {r_wire} Ohm)"})
+
+
 def accuracy_vs_states(data, states=(10, 30, 100, 300, 1000), asymmetry: float = 0.0, epochs: int = 10,
                        lr: float = 0.02, seed: int = 0, sizes=(64, 10)) -> xr.Dataset:
     """Trained accuracy vs number of device states (pulsed SGD)."""

@@ -115,6 +115,7 @@ def cmd_analyze(args) -> int:
         ("states", lambda: an.accuracy_vs_states(data, epochs=args.epochs), "n_states", "accuracy", True),
         ("asymmetry", lambda: an.accuracy_vs_asymmetry(data, epochs=args.epochs), "asymmetry", ["sgd", "tikitaka"], False),
         ("ir_drop", lambda: an.ir_drop_vs_size(), "size", "relative_error", True),
+        ("size", lambda: an.accuracy_vs_size(data, epochs=args.epochs), "hidden", ["float", "crossbar"], True),
     ]
     for name, fn, x, y, logx in runs:
         t0 = time.perf_counter()
