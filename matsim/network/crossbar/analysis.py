@@ -126,7 +126,7 @@ def sneak_read_margin(sizes=(2, 4, 8, 16, 32, 64), G_on: float = 1e-4, G_off: fl
                        "i_on": ("size", i_on, {"units": "A"}), "i_off": ("size", i_off, {"units": "A"})},
                       coords={"size": list(sizes)},
                       attrs={"cell": cell, "G_on_S": G_on, "G_off_S": G_off, "v_read_V": v_read,
-                             "title": f"sneak-path read margin ({cell})"})
+                             "title": f"worst-case sneak-path read margin (G_on/G_off = {G_on / G_off:g})"})
 
 
 def plot(datasets, x: str, y, path=None, logx: bool = False, logy: bool = False, labels=None,
@@ -145,7 +145,11 @@ def plot(datasets, x: str, y, path=None, logx: bool = False, logy: bool = False,
     ax.set_xlabel(f"{x}" + (f" ({datasets[0][x].attrs['units']})" if "units" in datasets[0][x].attrs else ""))
     ax.set_ylabel(ylabel or ", ".join(ys))
     if logx:
+        from matplotlib.ticker import NullFormatter, ScalarFormatter
         ax.set_xscale("log")
+        ax.set_xticks(datasets[0][x].values)
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.xaxis.set_minor_formatter(NullFormatter())
     if logy:
         ax.set_yscale("log")
     ax.set_title(datasets[0].attrs.get("title", ""), fontsize=9)
