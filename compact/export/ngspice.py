@@ -35,6 +35,7 @@ def render_inline(spec: ExportSpec, voltage: str = "V(p,n)") -> dict:
     base = {"V": voltage}
     base.update({p.symbol: p.name for p in spec.params})
     base.update({node_symbol(st): f"V({st.node})" for st in spec.states})
+    base.update({name: f"V(i_{name})" for name, _ in spec.implicit})
     table = dict(base)
     # the smoothly clipped state (node units, ~1) sits on an auxiliary node too: every use is V(node_c)
     clipped = {}
@@ -51,7 +52,8 @@ def render_inline(spec: ExportSpec, voltage: str = "V(p,n)") -> dict:
     gtable.update({f"R__{st.name}": f"(V({aux_node(st)})*{ex.num(st.scale)})" for st in spec.states})
     rates = {st.name: ex.render(gated_node_rate(st, f"R__{st.name}", "eps_clip", spec.bounds), gtable,
                                 f"gated rate of {st.name}") for st in spec.states}
-    return {"current": current, "rates": rates, "raw_rates": raw, "clipped": clipped}
+    implicit = {name: ex.render(res, table, f"implicit {name}") for name, res in spec.implicit}
+    return {"current": current, "rates": rates, "raw_rates": raw, "clipped": clipped, "implicit": implicit}
 
 
 def clip_node(st) -> str:
@@ -81,7 +83,8 @@ def _funcs(texts) -> list[str]:
 def _wrap(prefix: str, text: str, width: int = 200) -> list[str]:
     """Split a long expression over ``+`` continuation lines at operator boundaries."""
     out, line = [], prefix
-    for tok in re.split(r"(?<=[\s,*+/-])", text):
+    # break only after a space, comma, '*' or '/': never inside a number such as 8e+23
+    for tok in re.split(r"(?<=[\s,*/])", text):
         if len(line) + len(tok) > width and line.strip():
             out.append(line)
             line = "+ "
@@ -112,7 +115,8 @@ def subckt_text(spec: ExportSpec, name: str) -> str:
     lines.append(f".subckt {name} p n params:")
     for p in spec.params:
         lines.append(f"+ {p.name}={ex.num(p.value)}")
-    lines += _funcs([r["current"], *r["rates"].values(), *r["raw_rates"].values(), *r["clipped"].values()])
+    lines += _funcs([r["current"], *r["rates"].values(), *r["raw_rates"].values(), *r["clipped"].values(),
+                     *r["implicit"].values()])
     for st in spec.states:
         lines.append(f"* d({st.name})/dt" + (", gated at the bounds" if spec.bounds == "gate" else
                                               ", not gated (bounds='clip': node may pass the bounds)"))
@@ -121,6 +125,9 @@ def subckt_text(spec: ExportSpec, name: str) -> str:
         lines += _wrap(f"B_{clip_node(st)} {clip_node(st)} 0 V=", r["clipped"][st.name])
         lines += _wrap(f"B_{aux_node(st)} {aux_node(st)} 0 V=", r["raw_rates"][st.name])
         lines += _wrap(f"B_{st.node} 0 {st.node} I=", r["rates"][st.name])
+    for name, res in r["implicit"].items():
+        lines.append(f"* internal node i_{name}: V solves 0 = residual (KCL of a lone B-source)")
+        lines += _wrap(f"B_i_{name} 0 i_{name} I=", res)
     lines.append("* device current")
     lines += _wrap("B_dev p n I=", r["current"])
     lines.append(f".ends {name}")

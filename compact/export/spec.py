@@ -63,6 +63,12 @@ class Equations:
     temperature_state: str | None = None
     #: a drive that switches the device for :func:`compact.export.verify`: (amplitude V, frequency Hz, periods)
     drive: tuple[float, float, float] | None = None
+    #: algebraic internal node voltages ``(name, residual)``: the simulator solves residual = 0 for
+    #: ``name`` (V) at every time point, e.g. the interface voltage of a series resistance + Schottky
+    #: diode that the Python model finds by Newton iteration
+    implicit: list[tuple[str, str]] = field(default_factory=list)
+    #: max time step / run length that :func:`compact.export.verify` needs for this model (abrupt edges)
+    max_step_fraction: float = 2e-4
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,9 @@ class ExportSpec:
     references: list[str]
     #: "gate" (well-posed, default) or "clip" (literal CompactModel.simulate semantics)
     bounds: str = "gate"
+    implicit: list[tuple[str, str]] = field(default_factory=list)
+    #: max time step / run length that :func:`compact.export.verify` needs for this model (abrupt edges)
+    max_step_fraction: float = 2e-4
 
     @property
     def names(self) -> dict[str, str]:
@@ -215,7 +224,8 @@ def build_spec(model, bounds: str = "gate") -> ExportSpec:
         _check_finite(k, getattr(model.p, k, ps[k].si), si_unit(ps[k].unit))
     state_names = list(model.state_names)
     all_names = model_names + list(eqs.constants) + list(EXPORT_SETTINGS) + [f"x0_{s}" for s in state_names]
-    reserved = RESERVED | {s.lower() for s in state_names} | {d.lower() for d, _ in eqs.defs} | {"i_dev"}
+    reserved = RESERVED | {s.lower() for s in state_names} | {d.lower() for d, _ in eqs.defs} | {"i_dev"} \
+        | {n.lower() for n, _ in eqs.implicit}
     fnames = export_names(all_names, reserved)
     params = []
     for k in model_names:
@@ -250,7 +260,8 @@ def build_spec(model, bounds: str = "gate") -> ExportSpec:
                                   f"initial value of state {s}", f"x0_{s}"))
     return ExportSpec(model_name=type(model).__name__, params=params, states=states, current=eqs.current,
                       defs=list(eqs.defs), notes=list(eqs.notes), temperature_state=eqs.temperature_state,
-                      drive=eqs.drive, references=list(getattr(ps, "references", [])), bounds=bounds)
+                      drive=eqs.drive, references=list(getattr(ps, "references", [])), bounds=bounds,
+                      implicit=list(eqs.implicit), max_step_fraction=eqs.max_step_fraction)
 
 
 def symbol_table(spec: ExportSpec, voltage: str, state_ref: Callable[[StateSpec], str],

@@ -82,7 +82,7 @@ def _duration(waveform, t_end):
 
 
 def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None = None, x0=None,
-           n_points: int = 2001, max_step_fraction: float = 2e-4, reltol: float = 1e-6,
+           n_points: int = 2001, max_step_fraction: float | None = None, reltol: float = 1e-6,
            workdir=None, timeout: float = 120.0, plot_path=None, name: str | None = None,
            bounds: str = "gate", spice_step_ratio: float = 1.0) -> VerifyResult:
     """Export ``model``, run it in ngspice under ``waveform`` and compare with the Python model.
@@ -97,7 +97,8 @@ def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None
         the optional ``vlog`` extra; sine drives only).
     t_end : run length (s); default ``waveform.duration``, else two ``waveform.period``.
     x0 : initial state (model units); default ``model.initial_state()``.
-    n_points : comparison grid; max_step_fraction : max time step / t_end on both sides.
+    n_points : comparison grid; max_step_fraction : max time step / t_end on both sides (default:
+        the model spec's value, 2e-4 unless the model has very abrupt edges).
     workdir : keep netlist and raw file there (default: a temporary directory, removed).
     plot_path : also save the figure there.
     bounds : "gate" (well-posed export, default) or "clip" (literal ``simulate`` semantics).
@@ -110,12 +111,14 @@ def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None
     """
     validate.one_of("simulator", simulator, ("ngspice", "vacask"))
     validate.positive_int("n_points", n_points, 2)
+    spec = build_spec(model, bounds)
+    if max_step_fraction is None:
+        max_step_fraction = spec.max_step_fraction
     validate.in_range("max_step_fraction", max_step_fraction, 1e-7, 0.1)
     validate.in_range("spice_step_ratio", spice_step_ratio, 1e-3, 1.0)
     waveform = default_drive(model) if waveform is None else waveform
     t_end = _duration(waveform, t_end)
     name = name or type(model).__name__
-    spec = build_spec(model, bounds)
     x0 = model.initial_state() if x0 is None else model.check_state(np.atleast_1d(np.asarray(x0, float)), "x0")
     t = np.linspace(0.0, t_end, n_points)
     dt_max = t_end * max_step_fraction

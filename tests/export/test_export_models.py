@@ -14,7 +14,16 @@ from compact.export import build_spec, find_openvaf, read_parameters, to_ngspice
 MODELS = [("compact.nbox_ascoli", "NbOxAscoli"), ("compact.mott", "MottThermal"),
           ("compact.mott", "MottThermal.nbo2"), ("compact", "StanfordPKU"),
           ("compact", "VTEAM"), ("compact", "Yakopcic"), ("compact", "TaOxExtended"),
-          ("compact.selector", "Selector"), ("compact", "ECRAM")]
+          ("compact.selector", "Selector"), ("compact", "ECRAM"), ("compact", "JARTVCM")]
+#: the JART cell's SET is a thermal runaway of a few us; resolving it takes ~20 s here
+SLOW = {"JARTVCM"}
+#: VACASK 0.3.4.dev3 loads the compiled JART module but does not register the device ("Device not
+#: found"; openvaf-r compiles it without complaint, and ngspice runs the subcircuit version)
+NOT_IN_VACASK = {"JARTVCM"}
+
+
+def _params(models, slow=()):
+    return [pytest.param(mod, cls, marks=[pytest.mark.slow] if cls in slow else []) for mod, cls in models]
 #: memoryless models (nothing to switch)
 STATIC = {"Selector"}
 
@@ -52,7 +61,7 @@ def test_parameters_round_trip(tmp_path, module, cls):
 
 @pytest.mark.ngspice
 @needs_ngspice
-@pytest.mark.parametrize("module,cls", MODELS)
+@pytest.mark.parametrize("module,cls", _params(MODELS, SLOW))
 def test_ngspice_matches_python(module, cls):
     m = _model(module, cls)
     res = verify(m)
@@ -68,11 +77,21 @@ def test_ngspice_matches_python(module, cls):
 
 
 @pytest.mark.skipif(not _have_vacask(), reason="openvaf-r/VACASK not installed (pip install 'matsim[vlog]')")
-@pytest.mark.parametrize("module,cls", MODELS)
+@pytest.mark.parametrize("module,cls", _params(MODELS, SLOW))
 def test_verilog_a_in_vacask_matches_python(module, cls):
+    if cls in NOT_IN_VACASK:
+        pytest.skip(f"{cls}: VACASK 0.3.4.dev3 does not register the compiled module (see NOT_IN_VACASK)")
     m = _model(module, cls)
     res = verify(m, simulator="vacask")
     assert res.max_rel_error <= 1e-2, f"{cls}: {res.max_rel_error:.3g}"
+
+
+@pytest.mark.skipif(find_openvaf() is None, reason="openvaf-r not installed (pip install 'matsim[vlog]')")
+@pytest.mark.parametrize("module,cls", MODELS)
+def test_verilog_a_compiles(tmp_path, module, cls):
+    from compact.export import compile_verilog_a
+    osdi = compile_verilog_a(to_verilog_a(_model(module, cls), tmp_path))
+    assert osdi.stat().st_size > 1000
 
 
 def _assert_switches(m, res):
