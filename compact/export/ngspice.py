@@ -125,9 +125,9 @@ def subckt_text(spec: ExportSpec, name: str) -> str:
         lines += _wrap(f"B_{clip_node(st)} {clip_node(st)} 0 V=", r["clipped"][st.name])
         lines += _wrap(f"B_{aux_node(st)} {aux_node(st)} 0 V=", r["raw_rates"][st.name])
         lines += _wrap(f"B_{st.node} 0 {st.node} I=", r["rates"][st.name])
-    for name, res in r["implicit"].items():
-        lines.append(f"* internal node i_{name}: V solves 0 = residual (KCL of a lone B-source)")
-        lines += _wrap(f"B_i_{name} 0 i_{name} I=", res)
+    for iname, res in r["implicit"].items():
+        lines.append(f"* internal node i_{iname}: V solves 0 = residual (KCL of a lone B-source)")
+        lines += _wrap(f"B_i_{iname} 0 i_{iname} I=", res)
     lines.append("* device current")
     lines += _wrap("B_dev p n I=", r["current"])
     lines.append(f".ends {name}")

@@ -44,7 +44,7 @@ def module_text(spec: ExportSpec, name: str) -> str:
     base.update({node_symbol(st): f"(V({nodes[st.name]}) + {spec.names['x0_' + st.name]}/{ex.num(st.scale)})"
                  for st in spec.states})
     base.update({st.name: st.node for st in spec.states})
-    base.update({name: f"V(n_i_{name})" for name, _ in spec.implicit})
+    base.update({iname: f"V(n_i_{iname})" for iname, _ in spec.implicit})
     base.update({d: d for d, _ in spec.defs})
     base["I_dev"] = "I_dev"
     base.update({_rate_symbol(st): f"dxdt_{st.node}" for st in spec.states})
@@ -61,9 +61,9 @@ def module_text(spec: ExportSpec, name: str) -> str:
     for st in spec.states:
         body.append(f"        dxdt_{st.node} = {r(st.rate, f'rate of {st.name}')};  // {st.unit}/s")
     body.append("        I(p, n) <+ I_dev;")
-    for name, res in spec.implicit:
-        body.append(f"        // internal node n_i_{name}: V solves 0 = residual")
-        body.append(f"        I(n_i_{name}) <+ {r(res, f'implicit {name}')};")
+    for iname, res in spec.implicit:
+        body.append(f"        // internal node n_i_{iname}: V solves 0 = residual")
+        body.append(f"        I(n_i_{iname}) <+ {r(res, f'implicit {iname}')};")
     for st in spec.states:
         x0 = spec.names[f"x0_{st.name}"]
         gated = r(gated_node_rate(st, _rate_symbol(st), "eps_clip", spec.bounds), f"gated rate of {st.name}")
@@ -104,8 +104,8 @@ def module_text(spec: ExportSpec, name: str) -> str:
               "    electrical p, n;"]
     for st in spec.states:
         lines.append(f"    electrical {nodes[st.name]};  // state: ({st.name} - x0) [{st.unit}] / {ex.num(st.scale)}")
-    for name, _ in spec.implicit:
-        lines.append(f"    electrical n_i_{name};  // algebraic internal node (V)")
+    for iname, _ in spec.implicit:
+        lines.append(f"    electrical n_i_{iname};  // algebraic internal node (V)")
     lines.append("")
     for p in spec.params:
         lines.append(f'    (* units="{clean(p.unit)}", desc="{clean(p.comment.split(";")[0])[:120]}" *) '
