@@ -1,7 +1,5 @@
 """compact.export infrastructure, checked with a small test-only model (tests/export/toy.py)."""
 
-import math
-import os
 
 import numpy as np
 import pytest
