@@ -1,10 +1,5 @@
-import shutil
 import sys
 from pathlib import Path
 
-import pytest
-
+# the helper modules of this folder (export_helpers, export_toy, export_nodal) import by name
 sys.path.insert(0, str(Path(__file__).parent))
-
-HAVE_NGSPICE = shutil.which("ngspice") is not None
-needs_ngspice = pytest.mark.skipif(not HAVE_NGSPICE, reason="ngspice not on PATH (install: apt-get install ngspice)")

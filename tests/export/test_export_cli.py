@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import needs_ngspice
+from export_helpers import needs_ngspice
 
 from compact.export import read_parameters
 from compact.export.cli import main, resolve_model

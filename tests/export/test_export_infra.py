@@ -1,11 +1,11 @@
-"""compact.export infrastructure, checked with a small test-only model (tests/export/toy.py)."""
+"""compact.export infrastructure, checked with a small test-only model (tests/export/export_toy.py)."""
 
 
 import numpy as np
 import pytest
-from conftest import needs_ngspice
-from nodal import crossbar_currents
-from toy import ToyDrift
+from export_helpers import needs_ngspice
+from export_nodal import crossbar_currents
+from export_toy import ToyDrift
 
 from compact.export import (NgspiceError, VerilogACompileError, build_spec, compile_verilog_a, find_openvaf,
                             read_parameters, read_raw, run_ngspice, spice_source, to_ngspice, to_verilog_a,

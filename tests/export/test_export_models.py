@@ -6,7 +6,7 @@ import importlib
 
 import numpy as np
 import pytest
-from conftest import needs_ngspice
+from export_helpers import needs_ngspice
 
 from compact.export import build_spec, find_openvaf, read_parameters, to_ngspice, to_verilog_a, verify
 
