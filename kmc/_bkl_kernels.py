@@ -79,8 +79,9 @@ def bkl_run(tree, rates, rng, t, t_end, max_events, rate_fn, execute_fn, state, 
     dt = -ln(1 - u2)/R; if t + dt > t_end the clock stops at t_end and nothing happens
     (exponential waiting times are memoryless). ``execute_fn(e, state, touched)`` applies the event
     and writes the indices of events whose rate may have changed into ``touched``, returning their
-    count; ``rate_fn(k, state)`` recomputes rate k. Returns (t, n_events, status): status 0 = reached
-    t_end, 1 = max_events done, 2 = total rate zero (nothing can happen).
+    count m (or -(m + 1) to ask the caller to stop after this event, e.g. to re-solve fields);
+    ``rate_fn(k, state)`` recomputes rate k. Returns (t, n_events, status): status 0 = reached
+    t_end, 1 = max_events done, 2 = total rate zero (nothing can happen), 3 = the model asked to stop.
     """
     size = rates.shape[0]
     n = 0
@@ -96,10 +97,15 @@ def bkl_run(tree, rates, rng, t, t_end, max_events, rate_fn, execute_fn, state, 
         e = fw_select(tree, rates, u1 * total)
         t += dt
         m = execute_fn(e, state, touched)
+        stop = m < 0
+        if stop:
+            m = -m - 1
         for k in range(m):
             ev = touched[k]
             fw_set(tree, rates, ev, rate_fn(ev, state))
         n += 1
+        if stop:
+            return t, n, 3
     return t, n, 1
 
 

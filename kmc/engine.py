@@ -28,7 +28,8 @@ from matsim.core.rng import make_rng
 from matsim.core.validate import non_negative, one_of, positive_int
 
 ENGINES = ("numba", "python")
-STATUS = {0: "reached t_end", 1: "max_events", 2: "no event possible (total rate 0)"}
+STATUS = {0: "reached t_end", 1: "max_events", 2: "no event possible (total rate 0)",
+          3: "the model asked to stop (e.g. to update its fields)"}
 
 
 class KMCModel:

@@ -24,8 +24,13 @@ def bkl_run(tree, rng, t, t_end, max_events, rate_fn, execute_fn, state, touched
         e = tree.select(u1 * total)
         t += dt
         m = execute_fn(e, state, touched)
+        stop = m < 0
+        if stop:
+            m = -m - 1
         for k in range(m):
             ev = int(touched[k])
             tree.set(ev, float(rate_fn(ev, state)))
         n += 1
+        if stop:
+            return t, n, 3
     return t, n, 1

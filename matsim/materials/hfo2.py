@@ -1,4 +1,14 @@
-"""HfO2 for valence-change (VCM) kinetic Monte Carlo: oxygen vacancy / oxygen ion energetics."""
+"""HfO2 for valence-change (VCM) kinetic Monte Carlo: oxygen vacancy / oxygen ion energetics.
+
+Used by :class:`kmc.VCMCell`. Barriers follow the HfOx KMC literature (DESIGN.md §4.2); the
+effective field dipole includes the Lorentz local-field factor (2 + κ)/3 of a high-κ oxide
+(McPherson et al., J. Appl. Phys. 93, 6011 (2003)). Note that atomistic work finds field-driven
+Frenkel-pair generation in crystalline HfO2 needs far higher fields (Schie et al., Phys. Rev.
+Materials 2, 035002 (2018)); the generation law here is the phenomenological one of the device KMC
+models, not a first-principles result. Bond conductances are effective lattice values chosen so that
+a one-site vacancy chain across 5 nm gives ~10 µS (a sub-G0 filament, LRS ~100 kΩ) and the pristine
+oxide ~pA at 1 V.
+"""
 
 from matsim.core.parameters import Parameter, ParameterSet
 
@@ -10,16 +20,20 @@ def parameters() -> ParameterSet:
         "lattice_spacing": Parameter(0.25, "nm", "Stanford-PKU model a0 (Jiang et al., IEEE TED 63, 1884 (2016))"),
         "E_generation": Parameter(3.9, "eV", _KMC, "Frenkel-pair generation barrier, bulk"),
         "E_generation_interface": Parameter(3.0, "eV", "assumed", "lower barrier at the active-electrode interface"),
-        "field_dipole": Parameter(3.0, "e·Å", "assumed; order of McPherson's thermochemical dipole (J. Appl. Phys. 93, 6011 (2003))",
-                                  "barrier lowering b in E_g - b*E"),
+        "field_dipole": Parameter(27.0, "e·Å", "McPherson p0 ~3 e·Å (J. Appl. Phys. 93, 6011 (2003)) times the local-field factor (2+κ)/3 = 9 for κ = 25 (assumed combination)",
+                                  "barrier lowering b in E_g - b*E, E the macroscopic field"),
         "E_hop_vacancy": Parameter(1.1, "eV", _KMC, "oxygen-vacancy migration barrier"),
         "E_hop_ion": Parameter(0.7, "eV", _KMC, "oxygen-ion migration barrier"),
         "E_recombination": Parameter(0.3, "eV", "assumed", "vacancy-ion recombination barrier"),
         "E_exchange": Parameter(1.0, "eV", "assumed", "oxygen exchange with the active electrode"),
         "attempt_frequency": Parameter(1e13, "Hz", "assumed (typical phonon frequency)"),
         "vacancy_charge": Parameter(2.0, "e", "V_O^2+ (common assumption in VCM KMC)"),
+        "ion_charge": Parameter(-2.0, "e", "O_i^2- (common assumption in VCM KMC)"),
         "relative_permittivity": Parameter(25.0, "1", "Robertson, Eur. Phys. J. Appl. Phys. 28, 265 (2004)"),
         "thermal_conductivity": Parameter(0.5, "W/(m·K)", "thin amorphous HfO2, Panzer et al., J. Heat Transfer 131, 014501 (2009)", "0.5-1 W/mK reported"),
+        "conductance_filament_bond": Parameter(2e-4, "S", "assumed (effective lattice value)", "bond between two vacancies: hopping along a filament"),
+        "conductance_trap_bond": Parameter(1e-6, "S", "assumed: g_filament exp(-2d/λ) with d = a, λ ≈ 0.1 nm (tunnelling across one oxide site)", "bond with one vacancy end: trap-assisted tunnelling"),
+        "conductance_oxide_bond": Parameter(1e-12, "S", "assumed (effective lattice value)", "bond between two oxide sites: leakage"),
         "band_gap": Parameter(5.8, "eV", "Robertson, Eur. Phys. J. Appl. Phys. 28, 265 (2004)"),
         "thickness": Parameter(5.0, "nm", "assumed device thickness"),
     }, name="HfO2", references=["DESIGN.md §4.2"])

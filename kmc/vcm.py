@@ -1,0 +1,327 @@
+"""Valence-change memory (VCM) cell: oxygen vacancies and ions in an oxide between two electrodes.
+
+A simple-cubic lattice (spacing a from ``lattice_spacing``) of oxide sites between a bottom inert
+electrode (plane k = -1, grounded) and a top active electrode (plane k = nz, voltage V). Events
+(:mod:`kmc._vcm_kernels`): Frenkel-pair generation (barrier E_g - b|E|, lower at the active
+interface), vacancy hops, oxygen-ion hops, vacancy-ion recombination, and oxygen exchange with
+the active electrode (absorption into / injection from its oxygen reservoir). Hops have
+r = ν exp(-(E_a + ½ z (φ_n - φ_s))/k_B T), i.e. E_a - ½ q a E_∥ (DESIGN.md §4.2; Guan, Yu & Wong,
+IEEE EDL 33, 1405 (2012); Padovani et al., IEEE TED 62, 1998 (2015)).
+
+Coupling (every ``field_update_events`` events and whenever the voltage changes):
+
+1. current: resistor network over lattice bonds (both ends vacancies: g_vac, hopping along a
+   filament; one end a vacancy: g_trap, trap-assisted tunnelling; oxide: g_ox; an electrode counts
+   as a vacancy end);
+   compliance (positive polarity, as for SET/forming with a 1T1R or source-measure unit): the cell
+   voltage is limited to I_cc/G;
+2. potential φ = φ_network(V_cell) + φ_charges, φ_charges from finite-difference Poisson with the
+   charges of isolated V_O^2+ and O_i^2-; vacancies connected to an electrode through vacancies
+   are part of the metallic filament and neutral;
+   The generation barrier E_g - b|E| uses the field of φ_network (applied field, enhanced at a
+   filament tip): the Lorentz factor in b refers to the macroscopic field, and the near field of
+   neighbouring charged defects is not part of the thermochemical model;
+3. temperature: steady heat diffusion with the Joule power of the network as source, electrodes
+   held at the ambient temperature.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components, dijkstra
+
+from kmc import _vcm_kernels as VK
+from kmc.engine import KMCModel
+from kmc.grid import Grid, FixedNetwork, joule_power, solve_current
+from matsim import materials
+from matsim.core.checkpoint import load_checkpoint, save_checkpoint
+from matsim.core.errors import ConfigError
+from matsim.core.parameters import ParameterSet
+from matsim.core.units import eps0, q
+from matsim.core.validate import in_range, non_negative, positive, positive_int, temperature
+
+#: ParameterSet keys used by the cell (unit in which they are read)
+KEYS = {
+    "lattice_spacing": "m", "attempt_frequency": "Hz", "E_generation": "eV", "E_generation_interface": "eV",
+    "field_dipole": "e·Å", "E_hop_vacancy": "eV", "E_hop_ion": "eV", "E_recombination": "eV",
+    "E_exchange": "eV", "vacancy_charge": "e", "ion_charge": "e", "relative_permittivity": "1",
+    "thermal_conductivity": "W/(m·K)", "conductance_filament_bond": "S", "conductance_trap_bond": "S",
+    "conductance_oxide_bond": "S",
+}
+COUNT_NAMES = ("vacancy_hops", "ion_hops", "generation", "recombination", "absorption", "injection")
+
+
+def resolve_parameters(params, base_material: str = "HfO2") -> ParameterSet:
+    """A complete ParameterSet: a material name, or a (possibly partial, e.g. DFT-derived) set whose
+    missing keys are taken from ``base_material``."""
+    if isinstance(params, str):
+        return materials.get(params)
+    if not isinstance(params, ParameterSet):
+        raise ConfigError("params", params, "a material name or a ParameterSet")
+    missing = [k for k in KEYS if k not in params]
+    return materials.get(base_material).merge(params) if missing else params
+
+
+class VCMCell(KMCModel):
+    """KMC model of a VCM cell; see the module docstring for the physics.
+
+    Parameters
+    ----------
+    params : material name (``"HfO2"``, ``"TaOx"``, ``"TiO2"``) or a ParameterSet with the keys in
+        :data:`KEYS` (missing ones come from ``base_material``).
+    shape : (nx, ny, nz) lattice sites; nz layers across the oxide (thickness nz a).
+    T_ambient_K : electrode / ambient temperature (K).
+    compliance_A : current compliance for positive voltages (A); None for none.
+    field_update_events : re-solve current, Poisson and heat after this many events (K) ...
+    field_update_changes : ... or after this many events that changed the vacancy configuration
+        (generation, recombination, vacancy hop) or the electrode reservoir, whichever comes first.
+    max_events_per_step : event budget of one voltage step (a step that needs more is cut short
+        and flagged ``truncated`` in the results).
+    initial_vacancy_fraction : random fraction of sites that start as (isolated) vacancies.
+    seed, engine : random seed; "numba" or "python" (reference engine).
+    """
+
+    rate_kernel = VK.rate
+    execute_kernel = VK.execute
+
+    def __init__(self, params="HfO2", shape=(10, 10, 20), T_ambient_K: float = 300.0,
+                 compliance_A: float | None = 2e-6, field_update_events: int = 200, field_update_changes: int = 1,
+                 max_events_per_step: int = 200_000, initial_vacancy_fraction: float = 0.0,
+                 base_material: str = "HfO2", seed=None, engine: str = "numba"):
+        self.params = resolve_parameters(params, base_material)
+        p = {k: self.params.require(k, u) for k, u in KEYS.items()}
+        for k in ("lattice_spacing", "attempt_frequency", "relative_permittivity", "thermal_conductivity",
+                  "conductance_filament_bond", "conductance_trap_bond", "conductance_oxide_bond"):
+            positive(k, p[k], KEYS[k])
+        for k in ("E_generation", "E_generation_interface", "E_hop_vacancy", "E_hop_ion", "E_recombination",
+                  "E_exchange", "field_dipole"):
+            non_negative(k, p[k], KEYS[k])
+        if np.ndim(shape) != 1 or len(shape) != 3:
+            raise ConfigError("shape", shape, "three integers (nx, ny, nz)")
+        self.shape = tuple(positive_int(f"shape[{i}]", int(s) if float(s) == int(s) else s)
+                           for i, s in enumerate(shape))
+        self.T_ambient_K = temperature("T_ambient_K", T_ambient_K)
+        self.compliance_A = None if compliance_A is None else positive("compliance_A", compliance_A, "A")
+        self.field_update_events = positive_int("field_update_events", field_update_events)
+        self.field_update_changes = positive_int("field_update_changes", field_update_changes)
+        self.max_events_per_step = positive_int("max_events_per_step", max_events_per_step)
+        frac = in_range("initial_vacancy_fraction", initial_vacancy_fraction, 0.0, 1.0)
+        self.a = p["lattice_spacing"]
+        self.grid = g = Grid(self.shape, self.a)
+        self.g_fil, self.g_trap, self.g_ox = (p["conductance_filament_bond"], p["conductance_trap_bond"],
+                                              p["conductance_oxide_bond"])
+        eps = p["relative_permittivity"] * eps0
+        kappa = p["thermal_conductivity"]
+        self._poisson = FixedNetwork(g, eps * self.a, eps * self.a, eps * self.a)
+        self._heat = FixedNetwork(g, kappa * self.a, kappa * self.a, kappa * self.a)
+        par = np.zeros(16)
+        par[VK.NU] = p["attempt_frequency"]
+        par[VK.EG], par[VK.EG_INT] = p["E_generation"], p["E_generation_interface"]
+        par[VK.DIPOLE] = p["field_dipole"] * 1e-10          # e·Å -> eV per (V/m)
+        par[VK.EV], par[VK.EI], par[VK.ER], par[VK.EX] = (p["E_hop_vacancy"], p["E_hop_ion"],
+                                                          p["E_recombination"], p["E_exchange"])
+        par[VK.ZV], par[VK.ZI] = p["vacancy_charge"], p["ion_charge"]
+        par[VK.VSELF] = q / (6 * eps * self.a)
+        par[VK.T0] = self.T_ambient_K
+        par[VK.NZ] = self.shape[2]
+        par[VK.MAX_CHANGES] = self.field_update_changes
+        self._par = par
+        n = g.n
+        self._init_engine(n * VK.NE, engine=engine, seed=seed)
+        self.max_touched = 2 * 7 * VK.NE + len(g.top) + 8
+        self._touched = np.zeros(self.max_touched, dtype=np.int64)
+        self.vac = np.zeros(n, dtype=np.int8)
+        self.ion = np.zeros(n, dtype=np.int8)
+        if frac > 0:
+            self.vac[self.rng.random(n) < frac] = 1
+        self.zvac = np.where(self.vac > 0, par[VK.ZV], 0.0)
+        self.phi = np.zeros(n)
+        self.temp = np.full(n, self.T_ambient_K)
+        self.efield = np.zeros(n)
+        self.reservoir = np.zeros(1, dtype=np.int64)
+        self.counts = np.zeros(8, dtype=np.int64)
+        self.voltage = 0.0
+        self.v_cell = 0.0
+        self.current = 0.0
+        self.n_field_updates = 0
+        self.update_fields()
+
+    def state(self) -> tuple:
+        return (self.vac, self.ion, self.phi, self.temp, self.efield, self.zvac, self.grid.nbr, self.grid.k,
+                self._par, self.reservoir, self.counts, self.grid.top)
+
+    # -- observables
+    @property
+    def n_vacancies(self) -> int:
+        return int(self.vac.sum())
+
+    @property
+    def n_ions(self) -> int:
+        """Ions inside the oxide (the reservoir of the active electrode is ``reservoir[0]``)."""
+        return int(self.ion.sum())
+
+    @property
+    def T_max(self) -> float:
+        return float(self.temp.max())
+
+    def event_counts(self) -> dict[str, int]:
+        return {name: int(c) for name, c in zip(COUNT_NAMES, self.counts[:len(COUNT_NAMES)])}
+
+    def filament_gap(self) -> int:
+        """Fewest non-vacancy sites on any nearest-neighbour path from the bottom to the top electrode
+        (0: a connected vacancy filament)."""
+        g = self.grid
+        n = g.n
+        cost = np.where(self.vac > 0, 1e-9, 1.0)
+        src = np.concatenate([g.bond_a, g.bond_b, np.full(len(g.bottom), n), g.top])
+        dst = np.concatenate([g.bond_b, g.bond_a, g.bottom, np.full(len(g.top), n + 1)])
+        w = np.concatenate([cost[g.bond_b], cost[g.bond_a], cost[g.bottom], np.full(len(g.top), 1e-9)])
+        graph = sp.csr_matrix((w, (src, dst)), shape=(n + 2, n + 2))
+        d = dijkstra(graph, indices=n, min_only=True)[n + 1]
+        return int(round(d))
+
+    def filament_mask(self) -> np.ndarray:
+        """Vacancies connected to an electrode through nearest-neighbour vacancies (bool, per site)."""
+        g = self.grid
+        n = g.n
+        v = self.vac > 0
+        both = v[g.bond_a] & v[g.bond_b]
+        rows = np.concatenate([g.bond_a[both], g.bottom[v[g.bottom]], g.top[v[g.top]]])
+        cols = np.concatenate([g.bond_b[both], np.full(v[g.bottom].sum(), n), np.full(v[g.top].sum(), n + 1)])
+        graph = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + 2, n + 2))
+        _, lab = connected_components(graph, directed=False)
+        return v & ((lab[:n] == lab[n]) | (lab[:n] == lab[n + 1]))
+
+    # -- coupling
+    def _bond_conductances(self):
+        g = self.grid
+        v = self.vac > 0
+        nv = v[g.bond_a].astype(int) + v[g.bond_b]
+        gb = np.where(nv == 2, self.g_fil, np.where(nv == 1, self.g_trap, self.g_ox))
+        gbot = np.where(v[g.bottom], self.g_fil, self.g_ox)
+        gtop = np.where(v[g.top], self.g_fil, self.g_ox)
+        return gb, gbot, gtop
+
+    def conductance(self) -> float:
+        """Low-field conductance of the cell (S) in its present configuration."""
+        gb, gbot, gtop = self._bond_conductances()
+        return solve_current(self.grid, gb, gbot, gtop, 0.0, 1.0)[1]
+
+    def update_fields(self) -> None:
+        """Re-solve current (with compliance), Poisson and heat; recompute every rate."""
+        g = self.grid
+        key = self.vac.tobytes()
+        if getattr(self, "_net_key", None) != key:       # the network changes only with the vacancies
+            gb, gbot, gtop = self._bond_conductances()
+            self._net = (gb, gbot, gtop) + solve_current(g, gb, gbot, gtop, 0.0, 1.0)
+            self._net_key = key
+        gb, gbot, gtop, phi1, G = self._net
+        v = self.voltage
+        if self.compliance_A is not None and G * v > self.compliance_A:
+            v = self.compliance_A / G
+        self.v_cell = float(v)
+        self.conductance_S = float(G)
+        self.current = float(G * v)
+        phi_net = v * phi1
+        power = joule_power(g, phi_net, gb, gbot, gtop, 0.0, v)
+        self.power_W = float(power.sum())
+        self.temp[:] = self.T_ambient_K + self._heat.solve(0.0, 0.0, power)
+        fil = self.filament_mask()
+        self.zvac[:] = np.where((self.vac > 0) & ~fil, self._par[VK.ZV], 0.0)
+        charge = q * (self.zvac + self._par[VK.ZI] * self.ion)
+        self.phi[:] = phi_net + (self._poisson.solve(0.0, 0.0, charge) if np.any(charge) else 0.0)
+        self.efield[:] = g.field_magnitude(phi_net, 0.0, v)
+        self._par[VK.VTOP] = v
+        self.n_field_updates += 1
+        self._since_update = 0
+        self.counts[VK.C_CHANGED] = 0
+        self.refresh_rates()
+
+    def set_voltage(self, volts: float) -> None:
+        self.voltage = float(volts)
+        self.update_fields()
+
+    def evolve(self, duration_s: float, max_events: int | None = None) -> dict:
+        """Hold the present voltage for ``duration_s`` (s), updating fields every K events.
+
+        Returns the observables at the end (see :meth:`observables`) plus ``n_events`` done and
+        ``truncated`` (the event budget ran out before the time did).
+        """
+        duration_s = non_negative("duration_s", duration_s, "s")
+        budget = self.max_events_per_step if max_events is None else positive_int("max_events", max_events)
+        t_end = self.time + duration_s
+        done, truncated = 0, False
+        while self.time < t_end:
+            if done >= budget:
+                truncated = True
+                break
+            chunk = min(self.field_update_events - self._since_update, budget - done)
+            n, status = self.advance(t_end, chunk)
+            done += n
+            self._since_update += n
+            if status == 2:
+                self.time = t_end
+                break
+            if status == 3 or self._since_update >= self.field_update_events:
+                self.update_fields()
+        if self._since_update > 0:
+            self.update_fields()
+        return {**self.observables(), "n_events": done, "truncated": truncated}
+
+    def observables(self) -> dict:
+        return {"V": self.voltage, "V_cell": self.v_cell, "I": self.current, "time": self.time,
+                "n_vacancies": self.n_vacancies, "n_ions": self.n_ions, "reservoir": int(self.reservoir[0]),
+                "T_max": self.T_max, "gap": self.filament_gap(), "G": self.conductance_S}
+
+    # -- experiments (kmc.experiments builds the Datasets)
+    def forming(self, v_ramp=None, **kw):
+        from kmc.experiments import forming
+        return forming(self, v_ramp, **kw)
+
+    def sweep_iv(self, voltages, dwell_s: float = 1e-3, **kw):
+        from kmc.experiments import sweep_iv
+        return sweep_iv(self, voltages, dwell_s, **kw)
+
+    def pulse(self, V: float, width: float, **kw):
+        from kmc.experiments import pulse
+        return pulse(self, V, width, **kw)
+
+    def to_atoms(self):
+        """ase.Atoms of the defects: O (vacancy sites, tag 1) and O ions (tag 2) at site positions."""
+        from kmc.experiments import to_atoms
+        return to_atoms(self)
+
+    # -- checkpoint / restart
+    def _config(self) -> dict:
+        return {"model": "VCMCell", "params": self.params.to_dict(), "shape": list(self.shape),
+                "T_ambient_K": self.T_ambient_K, "compliance_A": self.compliance_A,
+                "field_update_events": self.field_update_events,
+                "field_update_changes": self.field_update_changes, "max_events_per_step": self.max_events_per_step}
+
+    def save(self, path, extra: dict | None = None):
+        """Checkpoint everything needed to continue identically (.npz via matsim.core.checkpoint)."""
+        arrays = {"vac": self.vac, "ion": self.ion, "zvac": self.zvac, "phi": self.phi, "temp": self.temp,
+                  "efield": self.efield, "reservoir": self.reservoir, "counts": self.counts, "par": self._par}
+        meta = {"config": self._config(), **self._engine_meta(), "voltage": self.voltage, "v_cell": self.v_cell,
+                "current": self.current, "conductance_S": self.conductance_S, "power_W": self.power_W,
+                "since_update": self._since_update, "n_field_updates": self.n_field_updates,
+                "extra": extra or {}}
+        return save_checkpoint(path, arrays, meta)
+
+    @classmethod
+    def _from_checkpoint(cls, arrays, meta, engine=None):
+        cfg = dict(meta["config"])
+        cfg.pop("model")
+        cfg["params"] = ParameterSet.from_dict(cfg["params"])
+        obj = cls(**cfg, engine=engine or meta["engine"], seed=0)
+        for k in ("vac", "ion", "zvac", "phi", "temp", "efield", "reservoir", "counts", "par"):
+            getattr(obj, "_par" if k == "par" else k)[:] = arrays[k]
+        for k in ("voltage", "v_cell", "current", "conductance_S", "power_W"):
+            setattr(obj, k, float(meta[k]))
+        obj._since_update = int(meta["since_update"])
+        obj.n_field_updates = int(meta["n_field_updates"])
+        obj.checkpoint_extra = meta.get("extra", {})
+        obj._restore_engine(meta)
+        obj.refresh_rates()
+        return obj
