@@ -9,12 +9,20 @@ from compact.base import CompactModel
 from compact.mott import MottThermal
 from compact.stanford import StanfordPKU
 from compact.taox import TaOxExtended
+from compact.vteam import VTEAM
+from compact.yakopcic import Yakopcic
+from compact.jart import JARTVCM
+from compact.ecram import ECRAM
 
 #: model registry used by the CLI, calibration and export: name -> class
 MODELS: dict[str, type[CompactModel]] = {
     "MottThermal": MottThermal,
     "StanfordPKU": StanfordPKU,
     "TaOxExtended": TaOxExtended,
+    "JARTVCM": JARTVCM,
+    "VTEAM": VTEAM,
+    "Yakopcic": Yakopcic,
+    "ECRAM": ECRAM,
 }
 
 
@@ -27,4 +35,4 @@ def get_model(name: str) -> type[CompactModel]:
     raise ConfigError("model", name, "one of " + ", ".join(MODELS))
 
 
-__all__ = ["CompactModel", "MottThermal", "StanfordPKU", "TaOxExtended", "MODELS", "get_model", "waveforms"]
+__all__ = ["CompactModel", "MottThermal", "StanfordPKU", "TaOxExtended", "JARTVCM", "VTEAM", "Yakopcic", "ECRAM", "MODELS", "get_model", "waveforms"]

@@ -151,9 +151,14 @@ class CompactModel:
             val = np.asarray(wf(tt), dtype=float)
             return float(val) if val.ndim == 0 else val        # per-device voltages broadcast over the batch
 
+        # outside the bounds (integrator overshoot) the rate is the one at the bound plus a linear pull-back,
+        # so Newton iterations of implicit methods see a nonzero Jacobian instead of a flat clip
+        pull = 10.0 / max_step
+
         def rhs(tt, y):
             x = self.clip_state(y.reshape(shape))
-            return np.broadcast_to(np.asarray(self.dstate_dt(voltage(tt), x, T), dtype=float), shape).reshape(-1)
+            rate = np.broadcast_to(np.asarray(self.dstate_dt(voltage(tt), x, T), dtype=float), shape).reshape(-1)
+            return rate - pull * (y - x.reshape(-1))
 
         sol = solve_ivp(rhs, (t[0], t[-1]), x0.ravel(), method=method or self.integrator,
                         t_eval=t, max_step=max_step, rtol=rtol,

@@ -10,6 +10,8 @@ physics as reviewed in seed 004, NbO2 form of Slesazeck et al., RSC Adv. 5, 1023
 
 ``sigma(T, E)`` is :class:`matsim.materials.conductivity.MottConductivity` of the chosen material
 (tanh insulator-metal step at ``T_transition`` plus thermally activated / Poole-Frenkel insulator).
+Above the model's validity range the heating term is multiplied by a smooth window that vanishes at
+``T_max`` (width ``T_window``), so the state is bounded for any input (well-posed export).
 The T_c hysteresis of the material is not modelled (one branch, the centre of the loop): a
 hysteretic IMT needs a second (phase-fraction) state.
 
@@ -35,6 +37,7 @@ from matsim.core.errors import ConfigError
 from matsim.core.parameters import Parameter, ParameterSet
 from matsim.core import validate
 from matsim.materials.conductivity import MottConductivity
+from compact.smooth import window_from_upper
 
 #: material parameters that define sigma(T, E)
 MATERIAL_KEYS = ("T_transition", "transition_width", "sigma0_insulator", "Ea_insulator", "sigma_metal",
@@ -81,6 +84,8 @@ class MottThermal(CompactModel):
             "thickness": Parameter(thickness * 1e9, "nm", "assumed film thickness between electrodes"),
             "T_ambient": Parameter(300.0, "K", "assumed (room temperature)"),
             "T_max": Parameter(T_max, "K", "model validity bound (upper state bound)"),
+            "T_window": Parameter(20.0, "K", "assumed: Joule heating fades out within ~T_window below T_max "
+                                  "so the state stays bounded (well-posed export)"),
         }
         for k in MATERIAL_KEYS:
             if k in mat:
@@ -105,7 +110,7 @@ class MottThermal(CompactModel):
     def validate(self) -> None:
         p = self.p
         for k, unit in (("R_th", "K/W"), ("C_th", "J/K"), ("radius", "nm"), ("thickness", "nm"),
-                        ("T_max", "K"), ("T_ambient", "K")):
+                        ("T_max", "K"), ("T_ambient", "K"), ("T_window", "K")):
             validate.positive(k, self.params[k].value, unit)
         if p.T_max <= p.T_ambient:
             raise ConfigError("T_max", self.params["T_max"].value, f"a temperature above T_ambient = {p.T_ambient:g} K")
@@ -128,7 +133,8 @@ class MottThermal(CompactModel):
         v = np.asarray(v, dtype=float)
         T0 = self.p.T_ambient if T is None else T
         Tf = x[0]
-        dT = (v * v / self.resistance(v, Tf) - (Tf - T0) / self.p.R_th) / self.p.C_th
+        heating = v * v / self.resistance(v, Tf) * window_from_upper(Tf, self.p.T_max, self.p.T_window)
+        dT = (heating - (Tf - T0) / self.p.R_th) / self.p.C_th
         return dT[None, ...] if np.ndim(dT) == np.ndim(x) - 1 else np.reshape(dT, np.shape(x))
 
     def state_bounds(self):

@@ -19,8 +19,9 @@ and its inverse :meth:`TaOxExtended.dc_offset_for_state` (DC-offset programming,
 
 Smoothing for export (:mod:`compact.smooth`): sqrt|v| -> (v^2 + V_s^2)^(1/4), the two branches are
 evaluated on the smooth polarity split of v, and an upper window keeps x <= 1 (the SET branch
-grows like exp(i v / sigma_p) and would otherwise overshoot at high bias); exponents are capped at
-700 to stay finite. The lower bound x = 0 is natural (exp(-(x_off/x)^2) -> 0).
+grows like exp(i v / sigma_p) and would otherwise overshoot at high bias); exponents above 60 are
+smoothly saturated (``e - softplus(e - 60)``: identical below ~50, i.e. for |v| <~ 0.6 V, and it keeps
+the rates finite, < ~1e22 1/s, at high bias). The lower bound x = 0 is natural (exp(-(x_off/x)^2) -> 0).
 """
 
 from __future__ import annotations
@@ -29,14 +30,20 @@ import numpy as np
 from scipy.optimize import brentq
 
 from compact.base import CompactModel
-from compact.smooth import split_polarity, stack_rate, window_from_upper
+from compact.smooth import softplus, split_polarity, stack_rate, window_from_upper
 from matsim.core import validate
 from matsim.core.errors import ConfigError
 from matsim.core.parameters import Parameter, ParameterSet
 
 _STRACHAN = "Strachan et al., IEEE TED 60, 2194 (2013); values as in DESIGN §4.4"
 _AB = "Mladenov & Kirilov Octave TaOx standard model scripts (a = 7.2e-6 S, b = 4.7 V^-1/2); DESIGN §4.4"
-_EXP_CAP = 700.0
+#: exponents above this are smoothly saturated (rates beyond ~1e12/s are far outside the model's range)
+_EXP_CAP = 60.0
+
+
+def _soft_cap(e, cap: float = _EXP_CAP):
+    """e for e << cap, -> cap for e >> cap (smooth: e - softplus(e - cap))."""
+    return e - softplus(e - cap, 1.0)
 
 
 class TaOxExtended(CompactModel):
@@ -91,8 +98,8 @@ class TaOxExtended(CompactModel):
         x = np.asarray(x, dtype=float)
         v = np.asarray(v, dtype=float)
         power = v * v * self.memductance(v, x)
-        expo = np.minimum(-(x / p.x_on) ** 2 + power / p.sigma_p, _EXP_CAP)
-        return p.B * np.sinh(v / p.sigma_on) * np.exp(expo)
+        expo = _soft_cap(-(x / p.x_on) ** 2 + power / p.sigma_p)
+        return p.B * np.sinh(_soft_cap(v / p.sigma_on)) * np.exp(expo)
 
     def g_minus(self, x, v):
         """RESET kinetics g-(x, v) (1/s, <= 0) for v <= 0: seed 002 eq. 3."""
@@ -100,7 +107,7 @@ class TaOxExtended(CompactModel):
         x = np.maximum(np.asarray(x, dtype=float), 1e-9)
         v = np.asarray(v, dtype=float)
         power = v * v * self.memductance(v, x)
-        arg = np.minimum(np.abs(v) / p.sigma_off, _EXP_CAP)
+        arg = _soft_cap(np.abs(v) / p.sigma_off)
         return -p.A * np.sinh(arg) * np.exp(-(p.x_off / x) ** 2 + 1.0 / (1.0 + p.beta * power))
 
     def dstate_dt(self, v, x, T=None):
