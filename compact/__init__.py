@@ -5,6 +5,7 @@
 """
 
 from compact import waveforms
+from compact.calibration import FitResult, fit
 from compact.base import CompactModel
 from compact.mott import MottThermal
 from compact.stanford import StanfordPKU
@@ -35,4 +36,4 @@ def get_model(name: str) -> type[CompactModel]:
     raise ConfigError("model", name, "one of " + ", ".join(MODELS))
 
 
-__all__ = ["CompactModel", "MottThermal", "StanfordPKU", "TaOxExtended", "JARTVCM", "VTEAM", "Yakopcic", "ECRAM", "MODELS", "get_model", "waveforms"]
+__all__ = ["fit", "FitResult", "CompactModel", "MottThermal", "StanfordPKU", "TaOxExtended", "JARTVCM", "VTEAM", "Yakopcic", "ECRAM", "MODELS", "get_model", "waveforms"]

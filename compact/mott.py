@@ -160,6 +160,23 @@ class MottThermal(CompactModel):
         lo, hi = -30.0, 10.0
         return float(np.exp(brentq(f, lo, hi, xtol=1e-12)))
 
+    def steady_current(self, T_dev: float, T=None) -> float:
+        """Current (A) of the steady state at device temperature ``T_dev`` (K)."""
+        v = self.steady_voltage(T_dev, T)
+        return float(v / self.resistance(v, T_dev)) if v > 0 else 0.0
+
+    def steady_voltage_at_current(self, current: float, T=None) -> float:
+        """Device voltage (V) of the steady state that carries ``current`` (A > 0): the current-controlled
+        (S-shaped) I-V, unique because the steady current grows monotonically with T."""
+        validate.positive("current", current, "A")
+        T0 = self.p.T_ambient if T is None else T
+        lo, hi = T0 + 1e-9, self.p.T_max - 3 * self.p.T_window
+        if self.steady_current(hi, T0) < current:
+            raise ConfigError("current", current, f"a current below {self.steady_current(hi, T0):.3g} A "
+                              f"(the model's T_max = {self.p.T_max:g} K)")
+        Tdev = brentq(lambda tt: np.log(self.steady_current(tt, T0) / current), lo, hi, xtol=1e-9)
+        return self.steady_voltage(Tdev, T0)
+
     def quasi_static_iv(self, T_grid=None, T=None) -> xr.Dataset:
         """Steady-state (DC) I-V parametrized by the device temperature.
 
