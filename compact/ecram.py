@@ -15,8 +15,8 @@ voltage and the read current is ``i = G(x) v``, with
 step mismatch, ``sigma_c2c`` the relative cycle-to-cycle step noise used by :meth:`ECRAM.apply_pulses`.
 ``S`` is the smooth step; exact bound windows keep x in [0, 1] (:mod:`compact.smooth`).
 
-Numbers are assumed, of the order reported for WO3 ECRAM (G range 1-10 µS... here 0.1-1 µS
-scaled channel, 1000 states, asymmetry of a few %, 1 µs pulses; seed 002 §4).
+Numbers are assumed, of the order reported for ECRAM (a 0.1-1 µS channel window, 1000 states,
+a few % up/down asymmetry, 1 µs write pulses; seed 002 §4).
 """
 
 from __future__ import annotations
