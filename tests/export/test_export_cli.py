@@ -42,3 +42,11 @@ def test_verify_command(tmp_path, capsys):
     assert main(["verify", "NbOxAscoli", "--plot", str(tmp_path / "v.png")]) == 0
     out = capsys.readouterr().out
     assert "OK" in out and (tmp_path / "v.png").is_file()
+
+
+def test_matsim_compact_export_is_wired(tmp_path):
+    """`matsim compact export` reaches compact.export.cli through compact/cli.py's hook."""
+    pytest.importorskip("compact.cli")
+    from matsim.cli import main as matsim_main
+    assert matsim_main(["compact", "export", "VTEAM", "--format", "verilog-a", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "VTEAM.va").is_file()
