@@ -16,7 +16,8 @@ are fitted in log space (scale-free). How the model is driven follows the data (
 * ``"transient"``: data over ``t`` with ``V``/``v`` and ``I``/``i`` (a measured or simulated transient);
 * ``"steady_current"``: current-controlled steady states (``continuum.MottFilament.steady_iv(currents=...)``,
   attrs ``control`` = "current-controlled"); needs a model with ``steady_voltage_at_current`` (MottThermal);
-* ``"static"``: I(V) at a fixed state ``x`` (pass ``x=``).
+* ``"static"``: I(V) at a fixed state ``x`` (pass ``x=``), or at a measured state per data point
+  (``x`` of length n_points, e.g. the KMC filament gap in m, to fit the conduction law alone).
 
 Data can be an ``xarray.Dataset`` or a CSV path with columns ``V,I`` (plus ``t`` or ``time``).
 """
@@ -92,19 +93,32 @@ def _detect_kind(ds: xr.Dataset, model: CompactModel) -> str:
                       "current-controlled steady states, or an explicit kind='static' with x=")
 
 
-def predict(model: CompactModel, ds: xr.Dataset, kind: str, x0=None, x=None, rtol: float = 1e-8) -> np.ndarray:
-    """Model prediction on the data's program: currents (A), or voltages (V) for ``steady_current``."""
+def predict(model: CompactModel, ds: xr.Dataset, kind: str, x0=None, x=None, rtol: float = 1e-8,
+            voltage: str | None = None) -> np.ndarray:
+    """Model prediction on the data's program: currents (A), or voltages (V) for ``steady_current``.
+
+    ``voltage`` names the data variable that drives the model (default ``V``/``v``; for KMC sweeps
+    with a current compliance, ``V_cell`` is the voltage across the cell itself)."""
     if kind == "steady_current":
         return np.array([model.steady_voltage_at_current(float(i)) for i in _var(ds, "I", "i")])
-    V = _var(ds, "V", "v")
+    V = _var(ds, voltage) if voltage else _var(ds, "V", "v")
     if kind == "static":
         if x is None:
-            raise ConfigError("x", None, "the fixed state for kind='static'")
-        return np.asarray(model.current(V, np.asarray(x, float).reshape(model.n_state)), float)
+            raise ConfigError("x", None, "the fixed state for kind='static' (one state, or one per data point)")
+        xs = np.asarray(x, float)
+        if xs.size == model.n_state:
+            xs = xs.reshape(model.n_state)
+        elif xs.size == model.n_state * V.size:
+            xs = xs.reshape(model.n_state, V.size)              # a measured state per point (e.g. KMC gap)
+        else:
+            raise ConfigError("x", f"{xs.size} values", f"{model.n_state} state value(s) or one per data point ({V.size})")
+        return np.asarray(model.current(V, xs), float)
     state = model.initial_state() if x0 is None else model.check_state(np.atleast_1d(x0), "x0")
     if kind == "steps":
         times = _var(ds, "time")
-        starts = np.concatenate(([0.0], times[:-1]))
+        # the first step lasts as long as the second (the clock may start earlier, e.g. after forming)
+        first = times[0] - (times[1] - times[0]) if times.size > 1 else 0.0
+        starts = np.concatenate(([max(first, 0.0)], times[:-1]))
         out = np.empty(V.size)
         lo, hi = model.state_bounds()
         atol = 1e-10 * np.maximum(np.abs(hi - lo), 1e-30)
@@ -185,13 +199,15 @@ class FitResult:
 
 
 def fit(model: CompactModel, data, params, bounds: dict | None = None, kind: str = "auto", x0=None, x=None,
-        source: str | None = None, floor: float = 1e-3, max_nfev: int = 200, verbose: int = 0) -> FitResult:
+        source: str | None = None, floor: float = 1e-3, max_nfev: int = 200, verbose: int = 0,
+        voltage: str | None = None) -> FitResult:
     """Fit ``params`` (names of ``model.params``) of ``model`` to ``data``; see the module docstring.
 
     bounds : ``{name: (lo, hi)}`` in each parameter's stored unit (default: 1e-3x .. 1e3x for positive
         parameters, unbounded otherwise).  x0 : initial state for transient kinds.  x : fixed state for
         ``kind="static"``.  source : provenance label (default: the dataset's ``source`` attribute,
         ``model``/``experiment`` attrs, or "data").  floor : relative current floor of the residuals.
+        voltage : data variable that drives the model (e.g. ``"V_cell"`` for KMC sweeps with compliance).
     """
     ds = load_data(data)
     validate.one_of("kind", kind, KINDS)
@@ -232,7 +248,7 @@ def fit(model: CompactModel, data, params, bounds: dict | None = None, kind: str
     def residual(p):
         try:
             m = model.with_params(**values(p))
-            pred = predict(m, ds, kind, x0=x0, x=x)
+            pred = predict(m, ds, kind, x0=x0, x=x, voltage=voltage)
         except (ConvergenceError, ConfigError, FloatingPointError, ValueError):
             return np.full(target.size, 1e3)
         r = (pred - target) / (np.abs(target) + scale)
@@ -245,7 +261,7 @@ def fit(model: CompactModel, data, params, bounds: dict | None = None, kind: str
     fitted = model.with_params(**fitted_values)
     ps = fitted.params.with_values(source=f"fit: {source}", **fitted_values)
     fitted = type(model)(ps) if not hasattr(model, "material") else type(model)(ps, material=model.material)
-    pred = predict(fitted, ds, kind, x0=x0, x=x)
+    pred = predict(fitted, ds, kind, x0=x0, x=x, voltage=voltage)
     return FitResult(model=fitted, params=fitted.params, residuals=(pred - target) / (np.abs(target) + scale),
                      data=ds, prediction=pred, kind=kind, source=source, cost=float(sol.cost), success=bool(sol.success),
                      message=str(sol.message), n_evaluations=int(sol.nfev), initial=v0)
