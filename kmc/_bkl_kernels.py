@@ -2,6 +2,18 @@
 
 The readable API is :mod:`kmc.fenwick` and :mod:`kmc.engine`; this module holds only ``@njit`` code.
 
+``bkl_run`` and ``fill_rates`` take the model's kernels as first-class function arguments. Numba
+cannot reliably cache signatures that contain dispatcher types, nor code holding function pointers,
+so they are not cached: each model binds them to its kernels in two small functions compiled once
+per process (see ``kmc._lattice_gas_kernels``)::
+
+    @njit
+    def run(tree, rates, rng, t, t_end, max_events, state, touched):
+        return bkl_run(tree, rates, rng, t, t_end, max_events, rate, execute, state, touched)
+
+Helpers called inside ``rate``/``execute`` should be ``@njit(inline="always")``: a numba call that
+passes arrays costs tens of ns of reference counting here, more than the work of a rate.
+
 Fenwick tree layout (1-based, Fenwick 1994): ``tree[j]`` holds the sum of ``rates[j - lowbit(j) .. j-1]``
 (0-based leaves). The leaf count ``size`` is a power of two so ``tree[size]`` is the total rate.
 A rate change recomputes each node on the update path *from its children* (not by adding a delta),
@@ -16,7 +28,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def fw_node(tree, rates, j):
     """Recompute node ``j`` from its leaf and child nodes (children added largest first)."""
     s = rates[j - 1]
@@ -37,7 +49,7 @@ def fw_build(tree, rates):
         fw_node(tree, rates, j)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def fw_set(tree, rates, i, r):
     """Set leaf ``i`` to rate ``r``; recompute the nodes above it. No work if unchanged."""
     if rates[i] == r:
@@ -50,7 +62,7 @@ def fw_set(tree, rates, i, r):
         j += j & (-j)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def fw_select(tree, rates, target):
     """Leaf ``i`` with cumsum(rates)[i-1] <= target < cumsum(rates)[i]  (O(log N) descent).
 
@@ -71,7 +83,7 @@ def fw_select(tree, rates, target):
     return pos
 
 
-@njit(cache=True)
+@njit
 def bkl_run(tree, rates, rng, t, t_end, max_events, rate_fn, execute_fn, state, touched):
     """Rejection-free BKL (n-fold way) loop (Bortz, Kalos & Lebowitz, J. Comput. Phys. 17, 10 (1975)).
 
@@ -109,7 +121,7 @@ def bkl_run(tree, rates, rng, t, t_end, max_events, rate_fn, execute_fn, state, 
     return t, n, 1
 
 
-@njit(cache=True)
+@njit
 def fill_rates(rates, n_events, rate_fn, state):
     """rates[k] = rate_fn(k, state) for every event (after a field update or a restart)."""
     for k in range(n_events):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from numba import njit
 
+from kmc._bkl_kernels import bkl_run, fill_rates
+
 
 @njit(cache=True)
 def rate(e, state):
@@ -33,3 +35,15 @@ def execute(e, state, touched):
     for k in range(6):
         touched[k] = 6 * p + k
     return 6
+
+
+# -- the engine loop bound to this model's kernels. Not cached: numba cannot cache code that holds
+# function pointers; it compiles once per process (the kernels themselves are cached).
+@njit
+def run(tree, rates, rng, t, t_end, max_events, state, touched):
+    return bkl_run(tree, rates, rng, t, t_end, max_events, rate, execute, state, touched)
+
+
+@njit
+def fill(rates, n_events, state):
+    fill_rates(rates, n_events, rate, state)

@@ -31,6 +31,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from kmc._bkl_kernels import bkl_run, fill_rates
+
 NE = 15
 K_B_EV = 8.617333262e-5
 # par indices
@@ -39,14 +41,14 @@ NU, EG, EG_INT, DIPOLE, EV, EI, ER, EX, ZV, ZI, VSELF, VTOP, VBOT, T0, NZ, MAX_C
 C_VHOP, C_IHOP, C_GEN, C_REC, C_ABS, C_INJ, C_CHANGED = range(7)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _arrhenius(nu, barrier, T):
     if barrier < 0.0:
         barrier = 0.0
     return nu * np.exp(-barrier / (K_B_EV * T))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _phi(phi, par, n):
     if n == -2:
         return par[VTOP]
@@ -55,7 +57,7 @@ def _phi(phi, par, n):
     return phi[n]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _ion_target(s, vac, ion, phi, nbr, par):
     """Where the ion of a Frenkel pair at s goes: the free neighbour (no vacancy, no ion) with the
     highest potential, the active electrode included (then it joins the reservoir); -1 if none."""
@@ -118,7 +120,7 @@ def rate(e, state):
     return _arrhenius(par[NU], eb, temp[s])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _touch_site(s, nbr, touched, m):
     """Add the events of site s and of its lattice neighbours to ``touched``."""
     for k in range(NE):
@@ -133,7 +135,7 @@ def _touch_site(s, nbr, touched, m):
     return m
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _touch_top(top, touched, m):
     for i in range(top.shape[0]):
         touched[m] = NE * top[i] + 14
@@ -197,3 +199,15 @@ def execute(e, state, touched):
         if counts[C_CHANGED] >= par[MAX_CHANGES]:
             return -(m + 1)      # ask the engine to stop: the fields must be re-solved
     return m
+
+
+# -- the engine loop bound to this model's kernels. Not cached: numba cannot cache code that holds
+# function pointers; it compiles once per process (the kernels themselves are cached).
+@njit
+def run(tree, rates, rng, t, t_end, max_events, state, touched):
+    return bkl_run(tree, rates, rng, t, t_end, max_events, rate, execute, state, touched)
+
+
+@njit
+def fill(rates, n_events, state):
+    fill_rates(rates, n_events, rate, state)

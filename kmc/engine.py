@@ -6,7 +6,10 @@ state tuple (see ``docs/kmc.md``, "How to add a model"):
 * ``rate_kernel(e, state) -> float``: rate of event ``e`` (1/s) from the current state;
 * ``execute_kernel(e, state, touched) -> int``: apply event ``e`` to ``state`` and write the indices
   of the events whose rates may have changed into ``touched``; return how many;
-* ``state``: a tuple of numpy arrays (the kernels mutate them in place).
+* ``state``: a tuple of numpy arrays (the kernels mutate them in place);
+* ``run_kernel`` / ``fill_kernel``: two one-line ``@njit`` wrappers that bind the generic loop of
+  :mod:`kmc._bkl_kernels` to the model's kernels (compiled once per process: numba cannot cache
+  code that holds function pointers).
 
 The engine keeps the rates in a Fenwick tree (:mod:`kmc.fenwick`), selects events in O(log N),
 advances the clock by dt = -ln(u)/R_total and recomputes only the touched rates. With
@@ -37,6 +40,8 @@ class KMCModel:
 
     rate_kernel = None       # njit (e, state) -> float
     execute_kernel = None    # njit (e, state, touched) -> int
+    run_kernel = None        # njit wrapper of kmc._bkl_kernels.bkl_run with the two kernels above
+    fill_kernel = None       # njit wrapper of kmc._bkl_kernels.fill_rates
     max_touched = 64         # size of the touched-events buffer
 
     def _init_engine(self, n_events: int, engine: str = "numba", seed=None, rng=None) -> None:
@@ -58,7 +63,7 @@ class KMCModel:
         """Recompute every rate from the state and rebuild the tree (after a field update)."""
         st = self.state()
         if self.engine == "numba":
-            K.fill_rates(self.tree.rates, self.n_event_slots, type(self).rate_kernel, st)
+            type(self).fill_kernel(self.tree.rates, self.n_event_slots, st)
             self.tree.rates[self.n_event_slots:] = 0.0
             K.fw_build(self.tree.tree, self.tree.rates)
         else:
@@ -81,8 +86,8 @@ class KMCModel:
         st = self.state()
         cls = type(self)
         if self.engine == "numba":
-            t, n, status = K.bkl_run(self.tree.tree, self.tree.rates, self.rng, self.time, float(t_end),
-                                     int(max_events), cls.rate_kernel, cls.execute_kernel, st, self._touched)
+            t, n, status = cls.run_kernel(self.tree.tree, self.tree.rates, self.rng, self.time, float(t_end),
+                                          int(max_events), st, self._touched)
         else:
             t, n, status = reference.bkl_run(self.tree, self.rng, self.time, float(t_end), int(max_events),
                                              cls.rate_kernel.py_func, cls.execute_kernel.py_func, st,

@@ -61,8 +61,8 @@ class Grid:
         if ny == 1:
             keep = self.bond_a != self.bond_b
             self.bond_a, self.bond_b = self.bond_a[keep], self.bond_b[keep]
-        self.bottom = idx[:, :, 0].reshape(-1)
-        self.top = idx[:, :, -1].reshape(-1)
+        self.bottom = np.ascontiguousarray(idx[:, :, 0].reshape(-1))
+        self.top = np.ascontiguousarray(idx[:, :, -1].reshape(-1))
 
     # -- operator
     def laplacian(self, w_bond, w_bottom, w_top) -> sp.csc_matrix:

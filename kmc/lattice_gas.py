@@ -51,6 +51,8 @@ class LatticeGas(KMCModel):
 
     rate_kernel = LK.rate
     execute_kernel = LK.execute
+    run_kernel = LK.run
+    fill_kernel = LK.fill
     max_touched = 6
 
     def __init__(self, shape=(16, 16, 16), spacing_m: float = 2.5e-10, Ea_eV: float = 0.5,

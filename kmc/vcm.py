@@ -84,6 +84,8 @@ class VCMCell(KMCModel):
 
     rate_kernel = VK.rate
     execute_kernel = VK.execute
+    run_kernel = VK.run
+    fill_kernel = VK.fill
 
     def __init__(self, params="HfO2", shape=(10, 10, 20), T_ambient_K: float = 300.0,
                  compliance_A: float | None = 2e-6, field_update_events: int = 200, field_update_changes: int = 1,
