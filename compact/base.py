@@ -36,6 +36,8 @@ class CompactModel:
     state_units: tuple[str, ...] = ("1",)
     #: scipy solve_ivp method used by :meth:`simulate` (stiff models use "Radau" or "LSODA")
     integrator: str = "LSODA"
+    #: parameters fitted by default (``matsim compact fit`` without ``--params``)
+    fit_parameters: tuple[str, ...] = ()
 
     def __init__(self, params: ParameterSet | None = None, **overrides):
         ps = self.default_parameters()

@@ -97,7 +97,7 @@ def cmd_fit(args) -> int:
     from compact.calibration import fit
 
     model = _model(args.model, args.params_json, args.material, args.set)
-    names = [s.strip() for s in args.params.split(",") if s.strip()]
+    names = [s.strip() for s in args.params.split(",") if s.strip()] if args.params else list(model.fit_parameters)
     bounds = json.loads(args.bounds) if args.bounds else None
     x = None if args.state is None else [float(v) for v in args.state.split(",")]
     res = fit(model, args.data, names, bounds=bounds, kind=args.kind, x=x, source=args.source)
@@ -135,7 +135,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p = sub.add_parser("fit", help="fit parameters to I-V / I-t data (NetCDF from kmc/continuum, or CSV V,I[,t])")
     p.add_argument("model")
     p.add_argument("data", help="NetCDF Dataset or CSV with columns V,I (and t or time)")
-    p.add_argument("--params", required=True, help="comma-separated parameter names to fit")
+    p.add_argument("--params", help="comma-separated parameter names to fit (default: the model's fit_parameters)")
     p.add_argument("--bounds", help='JSON {"name": [lo, hi]} in stored units')
     p.add_argument("--kind", default="auto", choices=("auto", "steps", "transient", "steady_current", "static"))
     p.add_argument("--state", help="fixed state for --kind static (comma separated)")

@@ -40,6 +40,8 @@ class ECRAM(CompactModel):
     state_names = ("x",)
     state_units = ("1",)
     integrator = "LSODA"
+    #: parameters ``matsim compact fit`` adjusts when none are named
+    fit_parameters = ("G_min", "G_max")
 
     @classmethod
     def default_parameters(cls) -> ParameterSet:

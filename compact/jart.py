@@ -47,6 +47,8 @@ class JARTVCM(CompactModel):
     state_names = ("N_disc",)
     state_units = ("m^-3",)
     integrator = "LSODA"
+    #: parameters ``matsim compact fit`` adjusts when none are named
+    fit_parameters = ("phi_B0", "dphi", "R_s")
 
     @classmethod
     def default_parameters(cls) -> ParameterSet:

@@ -62,6 +62,8 @@ class MottThermal(CompactModel):
     state_names = ("T",)
     state_units = ("K",)
     integrator = "LSODA"
+    #: parameters ``matsim compact fit`` adjusts when none are named
+    fit_parameters = ("R_th", "radius")
 
     def __init__(self, params: ParameterSet | None = None, material: str = "VO2", **overrides):
         validate.one_of("material", material, tuple(_DEVICE_DEFAULTS))

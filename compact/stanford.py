@@ -44,6 +44,8 @@ class StanfordPKU(CompactModel):
     state_names = ("g",)
     state_units = ("m",)
     integrator = "LSODA"
+    #: parameters ``matsim compact fit`` adjusts when none are named
+    fit_parameters = ("I0", "g0", "V0")
 
     @classmethod
     def default_parameters(cls) -> ParameterSet:

@@ -53,6 +53,8 @@ class TaOxExtended(CompactModel):
     state_names = ("x",)
     state_units = ("1",)
     integrator = "LSODA"
+    #: parameters ``matsim compact fit`` adjusts when none are named
+    fit_parameters = ("G_m", "a", "b")
 
     @classmethod
     def default_parameters(cls) -> ParameterSet:

@@ -39,6 +39,8 @@ class VTEAM(CompactModel):
     state_names = ("x",)
     state_units = ("m",)
     integrator = "LSODA"
+    #: parameters ``matsim compact fit`` adjusts when none are named
+    fit_parameters = ("R_on", "R_off", "k_off", "k_on")
 
     @classmethod
     def default_parameters(cls) -> ParameterSet:

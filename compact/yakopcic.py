@@ -40,6 +40,8 @@ class Yakopcic(CompactModel):
     state_names = ("x",)
     state_units = ("1",)
     integrator = "LSODA"
+    #: parameters ``matsim compact fit`` adjusts when none are named
+    fit_parameters = ("a1", "a2", "Ap", "An")
 
     @classmethod
     def default_parameters(cls) -> ParameterSet:
