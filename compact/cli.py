@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-from pathlib import Path
 
 #: modules whose ``configure_export(subparsers)`` adds more actions to ``matsim compact``
 EXTRA_CONFIGURERS: list[tuple[str, str]] = [("compact.export.cli", "configure_export")]
