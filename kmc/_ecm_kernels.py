@@ -36,6 +36,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from kmc._bkl_kernels import bkl_run, fill_rates
+
 NE = 8
 # par indices
 NU, EHOP, EOX, ERED, EDIS, ECOORD, ALPHA, Z, VTOP, KT, NZ, KT_FIL = range(12)
@@ -158,3 +160,14 @@ def execute(e, state, touched):
         occ[s] = 1
         counts[C_OXIDIZE] += 1
     return _touch_site(s, nbr, touched, m)
+
+
+@njit(cache=True)
+def run(tree, rates, rng, t, t_end, max_events, state, touched):
+    """The engine's BKL loop bound to the ECM kernels (cached)."""
+    return bkl_run(tree, rates, rng, t, t_end, max_events, rate, execute, state, touched)
+
+
+@njit(cache=True)
+def fill(rates, n_events, state):
+    fill_rates(rates, n_events, rate, state)

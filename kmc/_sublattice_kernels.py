@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from numba import njit
 
-from kmc import _lattice_gas_kernels as LK
+from kmc._lattice_gas_kernels import execute as _gas_execute
+from kmc._lattice_gas_kernels import rate as _gas_rate
+from kmc._bkl_kernels import bkl_run, fill_rates
 
 
 @njit(cache=True)
@@ -18,7 +20,20 @@ def rate(e, state):
     x = pos[e // 6, 0] % shape[0]
     if x < window[0] or x >= window[1]:
         return 0.0
-    return LK.rate(e, (pos, hop, shape, periodic))
+    return _gas_rate(e, (pos, hop, shape, periodic))
 
 
-execute = LK.execute
+@njit(cache=True)
+def execute(e, state, touched):
+    return _gas_execute(e, state, touched)
+
+
+@njit(cache=True)
+def run(tree, rates, rng, t, t_end, max_events, state, touched):
+    """The engine's BKL loop bound to the windowed rate (cached)."""
+    return bkl_run(tree, rates, rng, t, t_end, max_events, rate, execute, state, touched)
+
+
+@njit(cache=True)
+def fill(rates, n_events, state):
+    fill_rates(rates, n_events, rate, state)

@@ -44,6 +44,8 @@ class _WindowGas(LatticeGas):
 
     rate_kernel = SK.rate
     execute_kernel = SK.execute
+    run_kernel = SK.run
+    fill_kernel = SK.fill
 
     def __init__(self, window: np.ndarray, **kw):
         self._window = window

@@ -99,6 +99,8 @@ class ECMCell(KMCModel):
 
     rate_kernel = EK.rate
     execute_kernel = EK.execute
+    run_kernel = EK.run
+    fill_kernel = EK.fill
     max_touched = 2 * 7 * EK.NE
 
     def __init__(self, params="Ag", shape=(3, 3, 8), T_K: float = 300.0, compliance_A: float | None = 2e-5,
