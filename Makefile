@@ -37,12 +37,14 @@ test-serial: setup
 test-mpi: setup
 	$(MPIEXEC) -n 2 $(PY) -m pytest tests/mpi -q -p no:cacheprovider
 
+# The main job: DFT -> KMC -> compact fit -> ngspice/Verilog-A -> crossbar, report in runs/hfo2_vcm_crossbar-small/
 demo: setup
 	.venv/bin/matsim info
-	.venv/bin/matsim demo
+	.venv/bin/matsim run workflows/hfo2_vcm_crossbar.yaml
 
 # Benchmarks print speed figures; QUICK=1 uses small sizes (CI).
 bench: setup
+	@$(PY) -c "import badcrossbar" 2>/dev/null || { $(PIP) install -q --no-deps badcrossbar && $(PIP) install -q sigfig pathvalidate; } || echo "badcrossbar not installed: the crossbar benchmark skips its comparison"
 	@set -e; for b in benchmarks/*.py; do [ -e "$$b" ] || continue; echo "== $$b"; $(PY) $$b $(if $(QUICK),--quick,); done
 
 clean:
