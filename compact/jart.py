@@ -35,7 +35,6 @@ from matsim.core.errors import ConfigError
 from matsim.core.parameters import Parameter, ParameterSet
 
 # Richardson constant unit (not in the core table)
-units.register_unit("A/(m^2·K^2)", 1.0, (-2, 0, 0, 1, -2), aliases=("A/(m^2*K^2)",))
 
 _JART = "JART VCM v1b defaults (Bengel et al., IEEE TCAS-I 67, 4618 (2020))"
 

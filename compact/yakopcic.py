@@ -24,11 +24,10 @@ import numpy as np
 
 from compact.base import CompactModel
 from compact.smooth import smooth_step, softplus, stack_rate, window_from_lower, window_from_upper
-from matsim.core import units, validate
+from matsim.core import validate
 from matsim.core.errors import ConfigError
 from matsim.core.parameters import Parameter, ParameterSet
 
-units.register_unit("V^-1", 1.0, (-2, -1, 3, 1, 0), aliases=("1/V",))
 
 _SRC = "Yakopcic et al., IEEE EDL 32, 1436 (2011) (Oblea device fit; author's SPICE subcircuit defaults)"
 

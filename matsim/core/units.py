@@ -136,6 +136,8 @@ register_unit("e", q, CHARGE)
 register_unit("e·Å", q * 1e-10, _d(m=1, s=1, A=1), aliases=("e*Å", "eÅ", "e*Angstrom"))
 register_unit("e·nm", q * 1e-9, _d(m=1, s=1, A=1), aliases=("e*nm", "enm"))
 register_unit("m^2/(V·s)", 1.0, _d(kg=-1, s=2, A=1), aliases=("m^2/(V*s)", "m2/Vs"))
+register_unit("V^-1", 1.0, _d(m=-2, kg=-1, s=3, A=1), aliases=("1/V",))
+register_unit("A/(m^2·K^2)", 1.0, _d(m=-2, A=1, K=-2), aliases=("A/(m^2*K^2)",))  # Richardson constant
 register_unit("V^-1/2", 1.0, _d(m=-1, kg=-0.5, s=1.5, A=0.5), aliases=("V^-0.5", "1/sqrt(V)"))
 register_unit("eV/(V/m)^1/2", q, _d(m=1.5, kg=0.5, s=-0.5, A=0.5), aliases=("eV/sqrt(V/m)",))
 # power, thermal
