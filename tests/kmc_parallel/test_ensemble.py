@@ -1,0 +1,59 @@
+"""kmc.parallel ensembles (serial part; the MPI comparison is in tests/mpi/test_kmc_parallel.py)."""
+
+import argparse
+
+import numpy as np
+import pytest
+
+from kmc.parallel import ensemble_statistics, plot_ensemble, run_ensemble, switching_parameters
+from kmc.parallel_cli import configure_ensemble
+from matsim.core.errors import ConfigError
+from matsim.core.io import load_dataset
+from matsim.core.parallel import SerialComm
+
+CFG = {"electrode": "Ag", "protocol": {"cycles": 2, "n_points": 9, "dwell_s": 0.1}}
+
+
+def test_switching_parameters_from_a_hand_made_cycle():
+    V = np.array([0.1, 0.5, 0.8, 0.5, 0.1, -0.1, -0.4, -0.8, -0.4, -0.1])
+    G = np.array([1e-6, 1e-6, 2e-4, 2e-4, 2e-4, 2e-4, 1e-6, 1e-6, 1e-6, 1e-6])
+    p = switching_parameters(V, G * V, 1e-5)
+    assert p["V_set"] == 0.8 and p["V_reset"] == -0.4
+    assert p["R_HRS"] == pytest.approx(1e6) and p["R_LRS"] == pytest.approx(5e3)
+
+
+def test_ensemble_is_reproducible_per_device_and_saved(tmp_path):
+    ds = run_ensemble(CFG, 3, comm=SerialComm(), seed=7, out=tmp_path / "ens.nc")
+    assert ds["V_set"].shape == (3, 2)
+    assert np.all(ds["V_forming"].values > 0) and np.all(ds["V_reset"].values[np.isfinite(ds["V_reset"].values)] < 0)
+    # device 2 alone with the same seed is the same device (stream = device index, not order)
+    again = run_ensemble(CFG, 3, comm=SerialComm(), seed=7)
+    np.testing.assert_array_equal(ds["V_set"].values, again["V_set"].values)
+    back = load_dataset(tmp_path / "ens.nc")
+    np.testing.assert_array_equal(back["R_LRS"].values, ds["R_LRS"].values)
+    stats = ensemble_statistics(ds)
+    assert stats["V_set"]["mean"] > 0 and stats["V_reset"]["mean"] < 0
+    assert stats["log10_R_HRS"]["mean"] > stats["log10_R_LRS"]["mean"]
+    assert plot_ensemble(ds, tmp_path / "ens.png") is not None
+
+
+def test_bad_input():
+    with pytest.raises(ConfigError, match="devices"):
+        run_ensemble(CFG, 0, comm=SerialComm())
+    with pytest.raises(ConfigError, match="electrode"):
+        run_ensemble({"protocol": {"cycles": 1}}, 2, comm=SerialComm())
+    with pytest.raises(ConfigError, match="v_set"):
+        run_ensemble({"electrode": "Ag", "protocol": {"v_set": -1}}, 2, comm=SerialComm())
+
+    class TwoRanks(SerialComm):
+        def Get_size(self):
+            return 2
+    with pytest.raises(ConfigError, match="ranks"):
+        run_ensemble(CFG, 1, comm=TwoRanks())
+
+
+def test_cli_parser():
+    parser = argparse.ArgumentParser()
+    configure_ensemble(parser.add_subparsers())
+    args = parser.parse_args(["ensemble", "c.yaml", "--devices", "4", "--out", "e.nc"])
+    assert args.devices == 4 and args.out == "e.nc" and callable(args.func)
