@@ -35,6 +35,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="small sizes (CI, < 60 s)")
     args = ap.parse_args()
     n_fast, n_slow = (300_000, 10_000) if args.quick else (3_000_000, 40_000)
+    n_vcm, n_vcm_py = (20_000, 2_000) if args.quick else (100_000, 10_000)
 
     print("== lattice gas, 16^3 sites, 4000 particles (24 000 events)")
     kw = dict(shape=(16, 16, 16), Ea_eV=0.3, E_field_V_per_m=1e8, n_particles=4000, seed=1)
@@ -55,8 +56,8 @@ def main() -> None:
         c.set_voltage(1.0)
         cells[engine] = c
     cells["numba"].advance(float("inf"), 10)
-    v_numba = rate(cells["numba"], n_fast // 3)
-    v_py = rate(cells["python"], n_slow // 4, repeats=1)
+    v_numba = rate(cells["numba"], n_vcm, repeats=2)
+    v_py = rate(cells["python"], n_vcm_py, repeats=1)
     print(f"numba  {v_numba:12.4g} events/s")
     print(f"python {v_py:12.4g} events/s")
     print(f"ratio  {v_numba / v_py:12.1f} x")

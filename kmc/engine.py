@@ -14,7 +14,8 @@ state tuple (see ``docs/kmc.md``, "How to add a model"):
 The engine keeps the rates in a Fenwick tree (:mod:`kmc.fenwick`), selects events in O(log N),
 advances the clock by dt = -ln(u)/R_total and recomputes only the touched rates. With
 ``engine="python"`` the same loop runs in plain Python (:mod:`kmc.reference`) on the pure-Python
-tree and the kernels' ``py_func`` (the interpreted source): the reference for tests and benchmarks.
+tree and the kernels' interpreted source (``py_func``, helpers included): the reference for tests
+and benchmarks.
 Both engines draw the same random numbers from the model's ``numpy.random.Generator`` and give the
 same trajectory.
 """
@@ -67,7 +68,7 @@ class KMCModel:
             self.tree.rates[self.n_event_slots:] = 0.0
             K.fw_build(self.tree.tree, self.tree.rates)
         else:
-            f = type(self).rate_kernel.py_func
+            f = reference.interpreted(type(self).rate_kernel)
             self.tree.build([f(k, st) for k in range(self.n_event_slots)])
 
     def rates(self) -> np.ndarray:
@@ -90,7 +91,8 @@ class KMCModel:
                                           int(max_events), st, self._touched)
         else:
             t, n, status = reference.bkl_run(self.tree, self.rng, self.time, float(t_end), int(max_events),
-                                             cls.rate_kernel.py_func, cls.execute_kernel.py_func, st,
+                                             reference.interpreted(cls.rate_kernel),
+                                             reference.interpreted(cls.execute_kernel), st,
                                              self._touched)
         self.time = float(t)
         self.n_events += int(n)

@@ -7,6 +7,29 @@ Same algorithm, same random-number use and the same Fenwick tree arithmetic as
 from __future__ import annotations
 
 import math
+import sys
+import types
+from functools import lru_cache
+
+from numba.core.registry import CPUDispatcher
+
+
+@lru_cache(maxsize=None)
+def _interpreted_globals(module_name: str) -> dict:
+    """A copy of a kernel module's globals in which every numba function defined there is replaced
+    by its interpreted (``py_func``) version bound to this same dict, so nested calls stay in Python."""
+    g = dict(vars(sys.modules[module_name]))
+    for name, obj in list(g.items()):
+        if isinstance(obj, CPUDispatcher) and obj.py_func.__module__ == module_name:
+            f = obj.py_func
+            g[name] = types.FunctionType(f.__code__, g, f.__name__, f.__defaults__, f.__closure__)
+    return g
+
+
+def interpreted(kernel):
+    """The plain-Python version of a numba kernel, including the kernels it calls from its module."""
+    f = kernel.py_func
+    return _interpreted_globals(f.__module__)[f.__name__]
 
 
 def bkl_run(tree, rng, t, t_end, max_events, rate_fn, execute_fn, state, touched):
