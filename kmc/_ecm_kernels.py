@@ -48,14 +48,14 @@ C_REF = 3
 BOTTOM = -1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _rate(nu, barrier, kT):
     if barrier < 0.0:
         barrier = 0.0
     return nu * np.exp(-barrier / kT)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def metal_neighbours(s, occ, nbr):
     """Number of metal neighbours of site s (electrodes count as metal)."""
     c = 0
@@ -116,7 +116,7 @@ def rate(e, state):
     return _rate(par[NU], par[EOX] + par[ALPHA] * z * (phi[s] - par[VTOP]), par[KT])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _touch_site(s, nbr, touched, m):
     for k in range(NE):
         touched[m] = NE * s + k
@@ -162,12 +162,14 @@ def execute(e, state, touched):
     return _touch_site(s, nbr, touched, m)
 
 
-@njit(cache=True)
+# not cached: numba refuses to cache it ("dynamic globals": the bound kernels call other
+# jitted functions); it compiles in ~1-2 s per process
+@njit
 def run(tree, rates, rng, t, t_end, max_events, state, touched):
     """The engine's BKL loop bound to the ECM kernels (cached)."""
     return bkl_run(tree, rates, rng, t, t_end, max_events, rate, execute, state, touched)
 
 
-@njit(cache=True)
+@njit
 def fill(rates, n_events, state):
     fill_rates(rates, n_events, rate, state)

@@ -28,12 +28,14 @@ def execute(e, state, touched):
     return _gas_execute(e, state, touched)
 
 
-@njit(cache=True)
+# not cached: numba refuses to cache it ("dynamic globals": the bound kernels call other
+# jitted functions); it compiles in ~1-2 s per process
+@njit
 def run(tree, rates, rng, t, t_end, max_events, state, touched):
     """The engine's BKL loop bound to the windowed rate (cached)."""
     return bkl_run(tree, rates, rng, t, t_end, max_events, rate, execute, state, touched)
 
 
-@njit(cache=True)
+@njit
 def fill(rates, n_events, state):
     fill_rates(rates, n_events, rate, state)
