@@ -187,7 +187,10 @@ def plot_ensemble(ds: xr.Dataset, path=None):
     for ax, name in zip(axes[:2], ("V_set", "V_reset")):
         x = later[name].values
         ax.hist(x[np.isfinite(x)].ravel(), bins=15, label="all cycles")
-        ax.hist(np.nanmean(x, axis=1), bins=15, alpha=0.6, label="device means")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)      # a device without any switch
+            means = np.nanmean(x, axis=1)
+        ax.hist(means[np.isfinite(means)], bins=15, alpha=0.6, label="device means")
         ax.set_xlabel(f"{name} (V)")
     axes[0].legend(fontsize=7)
     for name in ("R_HRS", "R_LRS"):
