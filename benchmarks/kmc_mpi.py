@@ -6,7 +6,9 @@ up numba (compilation is not timed), then times
 * ``kmc.parallel.run_ensemble``: independent ECM cells (SET/RESET cycles), devices/s;
 * ``kmc.decomposition.DecomposedLatticeGas``: synchronous-sublattice lattice gas, events/s.
 
-Prints the rates, the 2-rank/1-rank ratios and the load average (the machine may be shared).
+Prints the rates, the 2-rank/1-rank ratios and the load average (the machine may be shared), and
+the ensemble's CPU seconds per rank: serial CPU / max rank CPU is the speed-up an idle machine would
+give (device load balance), when other jobs take cores away from the wall-clock ratio.
 
     .venv/bin/python benchmarks/kmc_mpi.py [--quick]
 """
@@ -36,8 +38,9 @@ def worker(args) -> None:
     simulate_device(load_ensemble_config({"electrode": "Ag", "protocol": {"cycles": 1, "n_points": 2,
                                                                          "dwell_s": 1e-3}}), 0, 0)
     comm.Barrier()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     run_ensemble(cfg, args.devices, comm=comm, seed=1)
+    cpu_ens = comm.allgather(time.process_time() - c0)   # CPU seconds per rank (busy-waiting included)
     comm.Barrier()
     t_ens = time.perf_counter() - t0
     kw = dict(shape=(32, 16, 16), n_particles=args.particles, Ea_eV=0.5, T_K=300.0, seed=2, comm=comm)
@@ -53,7 +56,7 @@ def worker(args) -> None:
     comm_share = comm.allreduce(gas.wall_comm) / comm.Get_size()
     if comm.Get_rank() == 0:
         print("RESULT " + json.dumps({"ranks": comm.Get_size(), "devices": args.devices, "t_ensemble": t_ens,
-                                      "devices_per_s": args.devices / t_ens, "events": events, "t_gas": t_gas,
+                                      "devices_per_s": args.devices / t_ens, "cpu_ensemble": cpu_ens, "events": events, "t_gas": t_gas,
                                       "events_per_s": events / t_gas, "t_exchange": comm_share}), flush=True)
     del np
 
@@ -93,6 +96,9 @@ def main(argv=None) -> int:
               f"{r['t_gas']:>7.2f} {r['t_exchange']:>10.3f} {r['load_before']:>10.2f}")
     print(f"ensemble speed-up 2 vs 1 rank: {rows[2]['devices_per_s'] / rows[1]['devices_per_s']:.2f}x "
           f"({args.devices} devices x {args.cycles} cycle(s))")
+    cpu1, cpu2 = sum(rows[1]["cpu_ensemble"]), rows[2]["cpu_ensemble"]
+    print(f"ensemble CPU seconds: 1 rank {cpu1:.1f}; 2 ranks {', '.join(f'{c:.1f}' for c in cpu2)} "
+          f"-> CPU-bound speed-up on an idle machine ~{cpu1 / max(cpu2):.2f}x (load balance of the devices)")
     print(f"decomposed lattice gas speed-up 2 vs 1 rank: {rows[2]['events_per_s'] / rows[1]['events_per_s']:.2f}x "
           f"({args.particles} particles, {rows[1]['events']} / {rows[2]['events']} events)")
     print(f"cores: {os.cpu_count()}, load average now: {os.getloadavg()}")
