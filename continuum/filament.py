@@ -29,7 +29,7 @@ os.environ.setdefault("FIPY_SOLVERS", "scipy")
 from fipy import CellVariable, DiffusionTerm, ImplicitSourceTerm, TransientTerm  # noqa: E402
 
 from matsim import materials  # noqa: E402
-from matsim.core import validate  # noqa: E402
+from matsim.core import units, validate  # noqa: E402
 from matsim.core.errors import ConfigError, ConvergenceError  # noqa: E402
 from matsim.core.parameters import ParameterSet  # noqa: E402
 from matsim.core.progress import progress  # noqa: E402
@@ -195,6 +195,98 @@ class MottFilament:
         cdt = circuit.C_parallel / dt if (dt > 0 and np.isfinite(dt)) else 0.0
         return cdt + 1.0 / circuit.R_series, cdt * V_old + circuit.source(t) / circuit.R_series
 
+    @property
+    def _field_dependent(self) -> bool:
+        law = self.sigma_law
+        return not isinstance(law, MottConductivity) or law.beta_pf > 0
+
+    def _field_pattern(self) -> np.ndarray:
+        """|grad phi_1| (1/m) per cell from the last potential solve."""
+        return np.sqrt(self._grad2() / np.asarray(self.sigma.value))
+
+    def _damped_pattern(self, T: np.ndarray, V: float) -> np.ndarray:
+        """Field pattern |grad phi_1| updated by a local Newton step.
+
+        In a series column E = J / sigma(E); the plain update ln E <- ln J - ln sigma(E) diverges when
+        the Poole-Frenkel slope m = dln(sigma)/dln(E) = beta sqrt(E) / (2 k_B T) exceeds 1, so the
+        update is scaled by 1 / (1 + m) (Newton on ln E + ln sigma(E) = ln J).
+        """
+        new = self._field_pattern()
+        old = getattr(self, "_pattern", None)
+        law = self.sigma_law
+        if old is None or not np.all(old > 0) or not isinstance(law, MottConductivity) or V == 0:
+            self._pattern = new
+            return new
+        E = abs(V) * old
+        lowering = law.beta_pf * np.sqrt(E)
+        m = np.where(lowering < law.Ea, lowering / (2 * units.k_B * np.asarray(T)), 0.0)
+        self._pattern = np.exp(np.log(old) + (np.log(np.maximum(new, 1e-300)) - np.log(old)) / (1.0 + m))
+        return self._pattern
+
+    def _electrical(self, T: np.ndarray, V: float, pattern: np.ndarray | None = None) -> float:
+        """sigma(T, |E|) with E = |V| |grad phi_1| (pattern of the last solve); solve phi_1; return G (S)."""
+        if self._field_dependent:
+            self._E = abs(V) * (self._field_pattern() if pattern is None else pattern)
+        self._update_sigma(T)
+        self.charge_equation.solve(var=self.phi1)
+        G = self._unit_current()
+        if not np.isfinite(G) or G <= 0:
+            raise ConvergenceError(f"MottFilament: device conductance {G!r} S at t = {self.t:.4g} s")
+        return G
+
+    def _solve_electrical(self, T, circ, circuit: Circuit, t: float, V_guess: float):
+        """Device voltage V, conductance G and degree of current control c for temperature field T.
+
+        With a field-dependent sigma (Poole-Frenkel) the circuit equation V (extra + G(V)) = rhs is
+        solved for V (monotone in V) by an Illinois false-position iteration in ln V; every
+        evaluation is one FiPy potential solve.
+        """
+        if circ is None:
+            V = circuit.source(t)
+            return V, self._electrical(T, V, self._damped_pattern(T, V)), 0.0
+        extra, rhs = circ
+        if rhs == 0:
+            return 0.0, self._electrical(T, 0.0), 1.0
+        sign, target = np.sign(rhs), abs(rhs)
+        pattern = self._damped_pattern(T, V_guess)
+
+        def h(x):
+            G = self._electrical(T, np.exp(x), pattern)
+            return np.log(np.exp(x) * (extra + G)) - np.log(target), G
+
+        G = self._electrical(T, V_guess, pattern)
+        x = np.log(target / (extra + G))
+        if not self._field_dependent:
+            return sign * np.exp(x), G, (1.0 if extra == 0 else G / (extra + G))
+        a, (fa, G) = x, h(x)
+        if abs(fa) < 1e-7:
+            return sign * np.exp(a), G, (1.0 if extra == 0 else G / (extra + G))
+        step = -np.sign(fa) * 0.5
+        b, (fb, Gb) = a + step, h(a + step)
+        while np.sign(fb) == np.sign(fa):          # bracket the root
+            a, fa = b, fb
+            step *= 2
+            b, (fb, Gb) = b + step, h(b + step)
+            if abs(step) > 100:
+                raise ConvergenceError(f"MottFilament: no device voltage satisfies the circuit at t = {t:.4g} s")
+        side = 0
+        for _ in range(30):
+            x = (a * fb - b * fa) / (fb - fa)
+            fx, G = h(x)
+            if abs(fx) < 1e-6 or abs(b - a) < 1e-7:
+                break
+            if np.sign(fx) == np.sign(fb):
+                b, fb = x, fx
+                if side == -1:
+                    fa *= 0.5
+                side = -1
+            else:
+                a, fa = x, fx
+                if side == 1:
+                    fb *= 0.5
+                side = 1
+        return sign * np.exp(x), G, (1.0 if extra == 0 else G / (extra + G))
+
     def _step(self, dt: float, circuit: Circuit) -> tuple[bool, float, float]:
         """Backward-Euler step to ``self.t + dt`` by linearised Picard sweeps. Returns (converged,
         max|dT|, |dV|).
@@ -214,18 +306,8 @@ class MottFilament:
         T_k, V = T_start, V_old
         for it in range(self.max_sweeps):
             V_prev = V
-            self._update_sigma(T_k)
-            self.charge_equation.solve(var=self.phi1)
-            G = self._unit_current()
-            if not np.isfinite(G) or G <= 0:
-                raise ConvergenceError(f"MottFilament: device conductance {G!r} S at t = {t_new:.4g} s")
+            V, G, c = self._solve_electrical(T_k, circ, circuit, t_new, V)
             s = self._grad2()                                   # W/m^3 at 1 V
-            if circ is None:
-                V, c = circuit.source(t_new), 0.0
-            else:
-                extra, rhs = circ
-                V = rhs / (extra + G)
-                c = 1.0 if extra == 0 else G / (extra + G)
             q = V * V * s
             slope = -c * q * self._dlnsigma_dT(T_k)
             self.joule_slope.setValue(slope)
@@ -235,19 +317,20 @@ class MottFilament:
             if not np.all(np.isfinite(T_new)):
                 raise ConvergenceError(f"MottFilament: temperature became non-finite at t = {t_new:.4g} s "
                                        f"(dt = {dt:.3g} s, V = {V:.4g} V)")
-            if T_new.max() > self.T_limit:
-                raise ConvergenceError(f"MottFilament: thermal runaway, T_max = {T_new.max():.4g} K > T_limit_K = "
-                                       f"{self.T_limit:g} K at t = {t_new:.4g} s (V = {V:.4g} V); add series "
-                                       "resistance or lower the drive")
+            if T_new.max() > self.T_limit:   # reject; advance() retries with a smaller step
+                self._fail_reason = (f"thermal runaway, T_max = {T_new.max():.4g} K > T_limit_K = {self.T_limit:g} K "
+                                     f"(V = {V:.4g} V); add series resistance or lower the drive")
+                break
             change = float(np.max(np.abs(T_new - T_k)))
             T_k = T_new
             if it > 0 and change < self.tol_T and abs(V - V_prev) <= self.tol_V * max(abs(V), 1e-9):
                 self._update_sigma(T_k)
-                self._E = abs(V) * np.sqrt(s / np.asarray(self.sigma.value))   # |E| = sqrt(q / sigma)
                 self.joule.setValue(q)                                            # sigma |grad phi|^2
                 self.joule_slope.setValue(0.0)
                 self.V, self.G, self.t = V, G, t_new
                 return True, float(np.max(np.abs(T_k - T_start))), abs(V - V_old)
+        else:
+            self._fail_reason = f"Picard sweeps did not converge in {self.max_sweeps} sweeps"
         # not converged: restore the start of the step
         self.T.setValue(T_start)
         self.T.updateOld()
@@ -280,6 +363,7 @@ class MottFilament:
         dt_min = dt_min if dt_min is not None else 1e-6 * self.thermal_time
         state = self._state()
         while True:
+            self._fail_reason = "step changed T or V too much"
             ok, dT, dV = self._step(dt, circuit)
             if ok and dT <= dT_max and dV <= dV_max:
                 self._update_branch()
@@ -287,9 +371,9 @@ class MottFilament:
             self._restore(state)
             dt *= 0.5
             if dt < dt_min:
-                raise ConvergenceError(f"MottFilament: no convergent time step down to dt_min = {dt_min:.3g} s at "
-                                       f"t = {self.t:.4g} s (last max|dT| = {dT:.3g} K); the solution is not smooth "
-                                       "enough: refine the mesh, raise max_sweeps, or add series resistance")
+                raise ConvergenceError(f"MottFilament: no acceptable time step down to dt_min = {dt_min:.3g} s at "
+                                       f"t = {self.t:.4g} s: {getattr(self, '_fail_reason', '')} (last max|dT| = "
+                                       f"{dT:.3g} K); refine the mesh, raise max_sweeps, or add series resistance")
 
     # ------------------------------------------------------------------ observables
     def current(self) -> float:
@@ -411,6 +495,7 @@ class MottFilament:
         self.branch[:] = 1.0
         self.V = self.G = self.t = 0.0
         self._E[:] = 0.0
+        self._pattern = None
         self._update_sigma()
 
     def transient(self, t_end: float, dt: float, *, n_snapshots: int = 5, dT_max: float = 5.0,
@@ -437,7 +522,8 @@ class MottFilament:
                 break
             h = min(h, t_start + t_end - self.t)
             vs = 0.0 if c.current_controlled else max(abs(c.source(self.t)), abs(c.source(self.t + h)))
-            dV_max = dV_rel * max(vs, abs(self.V), 1e-3) if not c.current_controlled else np.inf
+            capacitive = (not c.current_controlled) and c.R_series > 0 and c.C_parallel > 0
+            dV_max = dV_rel * max(vs, abs(self.V), 1e-3) if capacitive else np.inf  # V is a state only with C
             taken = self.advance(h, c, dT_max=dT_max, dV_max=dV_max)
             T = np.asarray(self.T.value)
             dT = float(np.max(np.abs(T - np.asarray(self.T.old.value))))

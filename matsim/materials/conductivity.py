@@ -4,7 +4,7 @@ FiPy filament model (:mod:`continuum`) and the lumped compact model (:mod:`compa
 sigma(T, E) interpolates, in log space, between a thermally activated (Poole-Frenkel) insulator
 and a metal across a tanh step of width ``dT`` at ``T_c``:
 
-    sigma_ins = sigma0 * exp(-(Ea - beta_PF * sqrt(E)) / (k_B T)),   beta_PF = sqrt(q^3 / (pi eps0 eps_r))
+    sigma_ins = sigma0 * exp(-max(Ea - beta_PF * sqrt(E), 0) / (k_B T)),   beta_PF = sqrt(q^3 / (pi eps0 eps_r))
     f(T)      = (1 + tanh((T - T_c) / dT)) / 2
     ln sigma  = (1 - f) ln sigma_ins + f ln sigma_metal
 
@@ -57,7 +57,8 @@ class MottConductivity:
     def insulator(self, T, E=0.0):
         """Thermally activated / Poole-Frenkel conductivity (S/m)."""
         T = np.asarray(T, dtype=float)
-        barrier = self.Ea - self.beta_pf * np.sqrt(np.abs(np.asarray(E, dtype=float)))
+        # the field cannot lower the trap barrier below zero (sigma <= sigma0)
+        barrier = np.maximum(self.Ea - self.beta_pf * np.sqrt(np.abs(np.asarray(E, dtype=float))), 0.0)
         return self.sigma0 * np.exp(-barrier / (units.k_B * T))
 
     def __call__(self, T, E=0.0, branch: float = 0.0):

@@ -1,0 +1,79 @@
+"""``matsim continuum`` subcommands: run, iv, sweep.
+
+    matsim continuum run CONFIG.yaml [-o out.nc]
+    matsim continuum iv  CONFIG.yaml --currents 1e-5,1e-4,1e-3 [-o iv.nc] [--plot iv.png]
+    mpiexec -n 2 matsim continuum sweep CONFIG.yaml --param R_series=1e3,2e3 --param V_source=8,10 [-o sweep.nc]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def _config(path):
+    from matsim.core.config import read_mapping
+    return dict(read_mapping(path))
+
+
+def cmd_run(args) -> int:
+    from matsim.core.io import save_dataset
+    from continuum.sweep import run_config, summarize
+    ds = run_config(_config(args.config))
+    print(json.dumps(summarize(ds), indent=2))
+    if args.output:
+        save_dataset(ds, args.output)
+    return 0
+
+
+def cmd_iv(args) -> int:
+    from matsim.core.io import save_dataset
+    from continuum.sweep import parse_param, run_config
+    cfg = _config(args.config)
+    cfg["experiment"] = "iv"
+    if args.currents:
+        cfg["currents"] = parse_param("currents=" + args.currents)[1]
+    ds = run_config(cfg)
+    for i in range(ds.sizes["point"]):
+        print(f"I = {float(ds.I[i]):.4e} A  V = {float(ds.V[i]):.4f} V  T_max = {float(ds.T_max[i]):.1f} K  "
+              f"r_fil = {float(ds.filament_radius[i]) * 1e9:.1f} nm")
+    if args.output:
+        save_dataset(ds, args.output)
+    if args.plot:
+        from continuum.plotting import plot_iv
+        plot_iv(ds, path=args.plot)
+    return 0
+
+
+def cmd_sweep(args) -> int:
+    from matsim.core.parallel import get_comm
+    from continuum.sweep import parse_param, rows_to_dataset, run_sweep
+    params = dict(parse_param(p) for p in args.param)
+    comm = get_comm()
+    rows = run_sweep(_config(args.config), params, comm)
+    if comm.Get_rank() == 0:
+        for r in rows:
+            print(json.dumps(r))
+        if args.output:
+            from matsim.core.io import save_dataset
+            save_dataset(rows_to_dataset(rows), args.output)
+    return 0
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="continuum_command", metavar="ACTION", required=True)
+    p = sub.add_parser("run", help="run the experiment of a config (transient or iv)")
+    p.add_argument("config")
+    p.add_argument("-o", "--output", help="NetCDF output")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("iv", help="current-controlled quasi-static I-V")
+    p.add_argument("config")
+    p.add_argument("--currents", help="comma-separated currents in A")
+    p.add_argument("-o", "--output")
+    p.add_argument("--plot", help="save the I-V plot (png)")
+    p.set_defaults(func=cmd_iv)
+    p = sub.add_parser("sweep", help="parameter sweep over MPI ranks")
+    p.add_argument("config")
+    p.add_argument("--param", action="append", required=True, help="NAME=v1,v2 (repeatable)")
+    p.add_argument("-o", "--output")
+    p.set_defaults(func=cmd_sweep)

@@ -1,0 +1,174 @@
+"""Lumped (single-temperature) reduction of the Mott filament PDE, in its circuit.
+
+    C_th dT/dt = I V - (T - T0) / R_th            (device heat balance)
+    I = V / R(T)                                  (device)
+    C dV/dt = (V_s(t) - V) / R_s - V / R(T)       (Pearson-Anson cell: source, R_s, device || C)
+
+With C = 0 the node equation is algebraic, V = V_s R / (R_s + R); with a current source V = I R(T).
+R(T) is either L / (sigma(T) pi r^2) from a :class:`MottConductivity` and an effective radius, or
+tabulated from the PDE's current-controlled I-V (:meth:`MottThermalODE.from_iv`): every steady state
+(V, I) has P = I V and a lumped temperature T = T0 + P R_th, so R(T) = V / I reproduces the PDE's
+S-shaped curve exactly and the ODE then differs from the PDE only in its dynamics (one time constant
+R_th C_th).  :func:`extract_lumped` fits C_th and R_th to the PDE's step response.
+The device-only compact model with the same state is ``compact.MottThermal``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import xarray as xr
+from scipy.integrate import solve_ivp
+from scipy.optimize import curve_fit
+
+from matsim.core import validate
+from matsim.core.errors import ConfigError, ConvergenceError
+from matsim.core.parameters import Parameter, ParameterSet
+
+from continuum.circuit import Circuit
+
+
+class MottThermalODE:
+    """Lumped electro-thermal Mott device in a circuit (SI units throughout).
+
+    C_th : heat capacity (J/K); R_th : thermal resistance to ambient (K/W);
+    R_of_T : callable T [K] -> device resistance (Ohm); T0 : ambient (K); circuit : :class:`Circuit`.
+    """
+
+    def __init__(self, C_th: float, R_th: float, R_of_T: Callable[[np.ndarray], np.ndarray], T0: float = 300.0,
+                 circuit: Circuit | None = None):
+        self.C_th = validate.positive("C_th", C_th, "J/K")
+        self.R_th = validate.positive("R_th", R_th, "K/W")
+        if not callable(R_of_T):
+            raise ConfigError("R_of_T", R_of_T, "a callable T [K] -> resistance [Ohm]")
+        self.R_of_T = R_of_T
+        self.T0 = validate.temperature("T0", T0)
+        self.circuit = circuit if circuit is not None else Circuit(0.0)
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_parameters(cls, ps: ParameterSet, conductivity, T0: float = 300.0, circuit: Circuit | None = None):
+        """From ``extract_lumped``'s ParameterSet: R(T) = thickness / (sigma(T) pi radius^2)."""
+        L, r = ps.si("thickness"), ps.si("radius")
+        area = np.pi * r * r
+        return cls(ps.si("C_th"), ps.si("R_th"), lambda T: L / (conductivity(T) * area), T0, circuit)
+
+    @classmethod
+    def from_iv(cls, iv: xr.Dataset, C_th: float, R_th: float, T0: float | None = None,
+                circuit: Circuit | None = None) -> "MottThermalODE":
+        """R(T) tabulated from a current-controlled steady I-V (``MottFilament.steady_iv``):
+        T = T0 + I V R_th, R = V / I, interpolated in ln R (constant beyond the table)."""
+        T0 = float(iv.attrs.get("T_ambient_K", 300.0)) if T0 is None else T0
+        V, I = np.asarray(iv.V, dtype=float), np.asarray(iv.I, dtype=float)
+        T = T0 + np.abs(V * I) * R_th
+        order = np.argsort(T)
+        T, lnR = T[order], np.log(np.abs(V / I))[order]
+        keep = np.concatenate([[True], np.diff(T) > 0])
+        T, lnR = np.concatenate([[T0], T[keep]]), np.concatenate([[lnR[keep][0]], lnR[keep]])
+        return cls(C_th, R_th, lambda x: np.exp(np.interp(x, T, lnR)), T0, circuit)
+
+    # ------------------------------------------------------------------ physics
+    def device_voltage(self, T: float, t: float, V_cap: float | None = None) -> float:
+        c = self.circuit
+        R = float(self.R_of_T(T))
+        if c.current_controlled:
+            return c.I_source * R
+        if c.R_series == 0.0:
+            return c.source(t)
+        if c.C_parallel > 0 and V_cap is not None:
+            return V_cap
+        return c.source(t) * R / (c.R_series + R)
+
+    def _has_node_state(self) -> bool:
+        c = self.circuit
+        return (not c.current_controlled) and c.R_series > 0 and c.C_parallel > 0
+
+    def rhs(self, t: float, y: np.ndarray) -> np.ndarray:
+        T = y[0]
+        V = self.device_voltage(T, t, y[1] if self._has_node_state() else None)
+        R = float(self.R_of_T(T))
+        dT = (V * V / R - (T - self.T0) / self.R_th) / self.C_th
+        if not self._has_node_state():
+            return np.array([dT])
+        c = self.circuit
+        dV = ((c.source(t) - V) / c.R_series - V / R) / c.C_parallel
+        return np.array([dT, dV])
+
+    def simulate(self, t_end: float, T_init: float | None = None, V_init: float = 0.0, n_points: int = 2000,
+                 max_step: float | None = None) -> xr.Dataset:
+        """Integrate with Radau; returns Dataset(t; V, I, T, power)."""
+        t_end = validate.positive("t_end", t_end, "s")
+        y0 = [self.T0 if T_init is None else T_init] + ([V_init] if self._has_node_state() else [])
+        t_eval = np.linspace(0.0, t_end, n_points)
+        sol = solve_ivp(self.rhs, (0.0, t_end), y0, method="Radau", t_eval=t_eval, rtol=1e-7, atol=[1e-6, 1e-9][:len(y0)],
+                        max_step=max_step or np.inf)
+        if not sol.success:
+            raise ConvergenceError(f"MottThermalODE.simulate: {sol.message} at t = {sol.t[-1]:.4g} s")
+        T = sol.y[0]
+        V = np.array([self.device_voltage(Ti, ti, sol.y[1][k] if self._has_node_state() else None)
+                      for k, (Ti, ti) in enumerate(zip(T, sol.t))])
+        I = V / self.R_of_T(T)
+        return xr.Dataset({"V": ("t", V, {"units": "V"}), "I": ("t", I, {"units": "A"}),
+                           "T": ("t", T, {"units": "K"}), "power": ("t", V * I, {"units": "W"})},
+                          coords={"t": ("t", sol.t, {"units": "s"})},
+                          attrs={"model": "continuum.lumped.MottThermalODE", "C_th_J_per_K": self.C_th,
+                                 "R_th_K_per_W": self.R_th, "T0_K": self.T0})
+
+
+def oscillation_frequency(t, v, discard: float = 0.3, min_cycles: int = 2, min_swing: float = 0.05) -> float:
+    """Frequency (Hz) of a self-oscillating waveform from the mean spacing of upward crossings of its
+    mid-level after discarding the first ``discard`` fraction of time; 0 when it does not oscillate
+    (fewer than ``min_cycles`` cycles or a peak-to-peak swing below ``min_swing`` of its mean)."""
+    t, v = np.asarray(t, dtype=float), np.asarray(v, dtype=float)
+    sel = t >= t[0] + discard * (t[-1] - t[0])
+    t, v = t[sel], v[sel]
+    if len(v) < 4 or (v.max() - v.min()) < min_swing * max(abs(v.mean()), 1e-12):
+        return 0.0
+    mid = 0.5 * (v.max() + v.min())
+    up = np.nonzero((v[:-1] < mid) & (v[1:] >= mid))[0]
+    if len(up) < min_cycles + 1:
+        return 0.0
+    tc = t[up] + (mid - v[up]) * (t[up + 1] - t[up]) / (v[up + 1] - v[up])
+    return float(1.0 / np.mean(np.diff(tc)))
+
+
+def extract_lumped(model, I_probe: float | None = None, rise_K: float = 2.0, t_end: float | None = None) -> ParameterSet:
+    """Fit C_th (J/K) and R_th (K/W) of the PDE model from its step response.
+
+    A small current step ``I_probe`` (default: the one giving about ``rise_K`` of heating in the
+    insulating state) is applied to the model from ambient; T_max(t) - T0 is fitted with
+    dT_ss (1 - exp(-t / tau)); R_th = dT_ss / P_ss, C_th = tau / R_th.  Returns a ParameterSet with
+    C_th, R_th, radius and thickness (the device's), each with provenance "fit: continuum.extract_lumped".
+    The model's state is reset afterwards.
+    """
+    g = model.geom
+    model.reset()
+    if I_probe is None:
+        G0 = model._electrical(np.asarray(model.T.value), 0.0)
+        R_guess = g.thickness / (8 * model.kappa * g.electrode_area) + model.R_electrode / 2
+        I_probe = float(np.sqrt(rise_K / R_guess * G0))
+    I_probe = validate.positive("I_probe", I_probe, "A")
+    tau = model.thermal_time if model.R_electrode == 0 else model.rho_c * g.volume * model.R_electrode / 2
+    t_end = 8 * tau if t_end is None else validate.positive("t_end", t_end, "s")
+    saved = model.circuit
+    try:
+        model.circuit = Circuit.current_source(I_probe)
+        ds = model.transient(t_end, t_end / 40, n_snapshots=0, dT_max=0.3 * rise_K)
+    finally:
+        model.circuit = saved
+        model.reset()
+    t = ds.t.values
+    rise = ds.T_max.values - model.T0
+    (dT_ss, tau_fit), _ = curve_fit(lambda x, a, b: a * (1 - np.exp(-x / b)), t, rise, p0=[rise[-1], tau])
+    P = float(ds.power.values[-1])
+    R_th = dT_ss / P
+    C_th = tau_fit / R_th
+    src = (f"fit: continuum.extract_lumped (MottFilament {model.material}, {g.kind}, r = {g.radius:.3g} m, "
+           f"L = {g.thickness:.3g} m, {g.n_lateral}x{g.n_vertical} cells, step I = {I_probe:.3g} A, T_max response)")
+    return ParameterSet({
+        "C_th": Parameter(float(C_th), "J/K", src, f"tau = {tau_fit:.4g} s"),
+        "R_th": Parameter(float(R_th), "K/W", src, f"T_max rise {dT_ss:.4g} K at P = {P:.4g} W"),
+        "radius": Parameter(g.radius, "m", src, "device radius (the filament radius at high current is in steady_iv)"),
+        "thickness": Parameter(g.thickness, "m", src),
+    }, name=f"{model.material} lumped", references=["continuum.lumped.extract_lumped"])
