@@ -25,8 +25,7 @@ from typing import Callable, Sequence
 import numpy as np
 import xarray as xr
 
-os.environ.setdefault("FIPY_SOLVERS", "scipy")
-from fipy import CellVariable, DiffusionTerm, ImplicitSourceTerm, TransientTerm  # noqa: E402
+from continuum._fipy import CellVariable, DiffusionTerm, ImplicitSourceTerm, TransientTerm  # noqa: E402
 
 from matsim import materials  # noqa: E402
 from matsim.core import units, validate  # noqa: E402

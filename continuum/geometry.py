@@ -18,8 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-os.environ.setdefault("FIPY_SOLVERS", "scipy")
-import fipy  # noqa: E402
+from continuum._fipy import fipy  # noqa: E402  (serial FiPy, also under mpiexec)
 
 from matsim.core import validate  # noqa: E402
 from matsim.core.errors import ConfigError  # noqa: E402
