@@ -122,16 +122,22 @@ def rate(e, state):
 
 @njit(cache=True, inline="always")
 def _touch_site(s, nbr, touched, m):
-    """Add the events of site s and of its lattice neighbours to ``touched``."""
+    """Add the events that an occupancy change on site s can affect: all events of s, and of each
+    lattice neighbour n only its vacancy/ion hops into s and its generation (whose ion target
+    depends on the neighbours' occupancy); n's other events do not read site s."""
     for k in range(NE):
         touched[m] = NE * s + k
         m += 1
     for d in range(6):
         n = nbr[s, d]
-        if n >= 0:
-            for k in range(NE):
-                touched[m] = NE * n + k
-                m += 1
+        if n >= 0 and n != s:
+            for d2 in range(6):
+                if nbr[n, d2] == s:
+                    touched[m] = NE * n + d2
+                    touched[m + 1] = NE * n + 6 + d2
+                    m += 2
+            touched[m] = NE * n + 12
+            m += 1
     return m
 
 

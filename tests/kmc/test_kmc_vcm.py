@@ -95,6 +95,20 @@ def test_event_bookkeeping_conserves_vacancies_and_oxygen(formed):
     assert np.all((cell.vac == 0) | (cell.vac == 1)) and np.all((cell.ion == 0) | (cell.ion == 1))
 
 
+def test_incremental_rates_equal_a_full_recompute():
+    """Only touched rates are recomputed after each event: they must equal recomputing all of them."""
+    cell = kmc.VCMCell(shape=(6, 6, 8), seed=4, initial_vacancy_fraction=0.15, field_update_changes=10**9,
+                       field_update_events=10**9)
+    cell.set_voltage(1.5)
+    n, _ = cell.advance(float("inf"), 3000)   # fields frozen, rates updated only locally
+    c = cell.event_counts()
+    assert n == 3000 and c["generation"] > 0 and c["vacancy_hops"] > 0 and c["ion_hops"] > 0
+    incremental = cell.rates().copy()
+    cell.refresh_rates()
+    assert np.array_equal(incremental, cell.rates())
+    assert cell.tree.total() == pytest.approx(cell.rates().sum(), rel=1e-12)
+
+
 def test_numba_and_python_engines_agree_on_vcm():
     kw = dict(shape=(4, 4, 6), seed=3, max_events_per_step=150)
     out = []
