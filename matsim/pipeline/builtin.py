@@ -5,6 +5,8 @@ from __future__ import annotations
 import matsim.pipeline.steps.dft  # noqa: F401
 import matsim.pipeline.steps.kmc  # noqa: F401
 import matsim.pipeline.steps.compact  # noqa: F401
+import matsim.pipeline.steps.continuum  # noqa: F401
+import matsim.pipeline.steps.oscillators  # noqa: F401
 import matsim.pipeline.steps.network  # noqa: F401
 from matsim.pipeline.stages import StageContext, register_stage
 

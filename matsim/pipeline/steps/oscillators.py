@@ -1,0 +1,84 @@
+"""Mott neuron and coupled-oscillator stages driven by the fitted compact model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matsim.pipeline.stages import StageContext, register_stage
+from matsim.pipeline.steps.compact import fitted_model
+
+
+def membrane_capacitance(device, rc_over_tau: float = 20.0) -> float:
+    """C (F) whose charging time through the device's threshold resistance is ``rc_over_tau`` thermal
+    times R_th C_th: the electrical node is slower than the thermal one (relaxation oscillations)."""
+    i_th, _, v_th, _ = device.ndr_window()
+    return rc_over_tau * device.p.R_th * device.p.C_th * i_th / v_th
+
+
+def pearson_anson_cell(device, drive_over_threshold: float = 2.0, rc_over_tau: float = 20.0):
+    """A Pearson-Anson cell biased nearly as a current source at ``drive_over_threshold`` times the
+    threshold current: R_s = 20 V_th / I_op (load line almost flat, one crossing, on the NDR branch),
+    V_s = V(I_op) + I_op R_s, C from :func:`membrane_capacitance`."""
+    from matsim.network.oscillators import Cell
+    i_th, i_hold, v_th, _ = device.ndr_window()
+    i_op = min(drive_over_threshold * i_th, 0.5 * (i_th + i_hold))
+    R_s = 20 * v_th / i_op
+    return Cell(device, device.steady_voltage_at_current(i_op) + i_op * R_s, R_s,
+                membrane_capacitance(device, rc_over_tau)), i_op
+
+
+@register_stage("mott_neuron")
+def mott_neuron(ctx: StageContext) -> dict:
+    """One-device Mott neuron: silent below the threshold current, f-I curve above it."""
+    import matplotlib.pyplot as plt
+
+    from matsim.network.neurons import MottNeuron
+
+    device = fitted_model(ctx)
+    i_th = device.ndr_window()[0]
+    C = float(ctx.param("C_F", membrane_capacitance(device, float(ctx.param("rc_over_tau", 20.0)))))
+    neuron = MottNeuron(device, C)
+    ratios = np.array(ctx.param("current_ratios", [0.5, 0.9, 1.5, 2.5, 4.0]))
+    fI = neuron.fI_curve(i_th * ratios)
+    fig, ax = plt.subplots(figsize=(4.5, 3.2))
+    ax.plot(fI["I_in"] if "I_in" in fI else i_th * ratios, fI["rate"] / 1e6, "o-")
+    ax.axvline(i_th, ls=":", color="k", label="quasi-static threshold")
+    ax.set_xlabel("input current (A)"), ax.set_ylabel("firing rate (MHz)"), ax.legend(fontsize=8)
+    ctx.figure(fig, "f_I_curve.png")
+    rates = fI["rate"].values
+    return {"C_F": C, "i_threshold_A": i_th, "input_over_threshold": ratios.tolist(),
+            "rate_Hz": rates.tolist(), "silent_below_threshold": bool(np.all(rates[ratios < 1] == 0)),
+            "monotonic_above": bool(np.all(np.diff(rates[ratios > 1]) > 0))}
+
+
+@register_stage("coupled_oscillators")
+def coupled_oscillators(ctx: StageContext) -> dict:
+    """Two Pearson-Anson oscillators of the fitted device: resistive vs capacitive coupling (phase locking)."""
+    import matplotlib.pyplot as plt
+
+    from matsim.network.oscillators import MottNetwork, analyze
+
+    from matsim.network.neurons import MottNeuron
+
+    device = fitted_model(ctx)
+    cell, i_op = pearson_anson_cell(device, float(ctx.param("drive_over_threshold", 2.0)),
+                                    float(ctx.param("rc_over_tau", 20.0)))
+    f0 = MottNeuron(device, cell.C).firing_rate(i_op)          # free-running frequency of one cell
+    if not f0 > 0:
+        from matsim.core.errors import ConfigError
+        raise ConfigError(f"{ctx.stage_id}.params.drive_over_threshold", ctx.param("drive_over_threshold", 2.0),
+                          "a bias at which a single cell oscillates (its firing rate is 0)")
+    t_end = float(ctx.param("periods", small=25, large=80)) / f0
+    out = {"V_s": cell.V_s, "R_s": cell.R_s, "C": cell.C, "single_cell_frequency_Hz": f0}
+    fig, axes = plt.subplots(2, 1, figsize=(7, 4.5), sharex=True)
+    for ax, (label, kw) in zip(axes, (("resistive", {"R_c": cell.R_s}), ("capacitive", {"C_c": cell.C}))):
+        ds = MottNetwork.pair(cell, **kw).simulate(t_end, n_out=6000, v0=[0.0, 0.5 * cell.V_s])
+        a = analyze(ds)
+        out[label] = {"mode": a["mode"], "frequency_Hz": float(np.nanmean(a["frequency"])),
+                      "locking": float(a["locking"][1]), "phase_cycles": float(a["phase"][1])}
+        state = ds.attrs.get("state_names", ["T"])[0]
+        ax.plot(ds["t"] * 1e9, ds[state].values.T)
+        ax.set_ylabel(state), ax.set_title(f"{label} coupling: {a['mode']}", fontsize=9)
+    axes[-1].set_xlabel("t (ns)")
+    ctx.figure(fig, "coupled_pair.png")
+    return out
