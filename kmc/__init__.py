@@ -5,6 +5,9 @@
 * :class:`LatticeGas`: non-interacting hopping particles (validation; :mod:`kmc.validation`);
 * :class:`VCMCell`: oxygen vacancies/ions in a valence-change memory cell coupled to Poisson,
   current and Joule heat (forming, I-V sweeps, pulses);
+* :class:`ECMCell`: Ag/Cu electrochemical-metallization cell (filament growth, quantized conductance);
+* :func:`run_ensemble` / :func:`ensemble_statistics`: device ensembles over MPI ranks (:mod:`kmc.parallel`);
+* :class:`DecomposedLatticeGas`: spatial decomposition, synchronous sublattice (:mod:`kmc.decomposition`);
 * :func:`load`: restore a checkpoint written by ``model.save(path)``.
 """
 
@@ -13,13 +16,17 @@ from kmc.fenwick import FenwickTree, PyFenwickTree
 from kmc.io import load
 from kmc.lattice_gas import LatticeGas
 
-__all__ = ["KMCModel", "FenwickTree", "PyFenwickTree", "LatticeGas", "VCMCell", "load", "validation"]
+__all__ = ["KMCModel", "FenwickTree", "PyFenwickTree", "LatticeGas", "VCMCell", "ECMCell", "DecomposedLatticeGas",
+           "run_ensemble", "ensemble_statistics", "load", "validation"]
+
+_LAZY = {"VCMCell": "kmc.vcm", "ECMCell": "kmc.ecm", "DecomposedLatticeGas": "kmc.decomposition",
+         "run_ensemble": "kmc.parallel", "ensemble_statistics": "kmc.parallel"}
 
 
 def __getattr__(name):
-    if name == "VCMCell":
-        from kmc.vcm import VCMCell
-        return VCMCell
+    if name in _LAZY:
+        import importlib
+        return getattr(importlib.import_module(_LAZY[name]), name)
     if name in ("validation", "plotting"):
         import importlib
         return importlib.import_module(f"kmc.{name}")

@@ -120,4 +120,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--hops", type=float, default=50.0, help="hops per particle")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_lattice_gas)
+    from kmc.parallel_cli import configure_ensemble
+    configure_ensemble(sub)
     parser.set_defaults(func=lambda a: (parser.print_help(), 1)[1])
