@@ -126,3 +126,21 @@ def fill_rates(rates, n_events, rate_fn, state):
     """rates[k] = rate_fn(k, state) for every event (after a field update or a restart)."""
     for k in range(n_events):
         rates[k] = rate_fn(k, state)
+
+
+def bind_kernels(rate_fn, execute_fn):
+    """The engine loop and the rate fill bound to one model's ``rate``/``execute`` kernels:
+    ``run, fill = bind_kernels(rate, execute)`` at the end of a model's kernel module.
+
+    Not cached: numba cannot cache code that holds function objects, so each process compiles the
+    two wrappers once (about 1-2 s); the kernels themselves stay cached.
+    """
+    @njit
+    def run(tree, rates, rng, t, t_end, max_events, state, touched):
+        return bkl_run(tree, rates, rng, t, t_end, max_events, rate_fn, execute_fn, state, touched)
+
+    @njit
+    def fill(rates, n_events, state):
+        fill_rates(rates, n_events, rate_fn, state)
+
+    return run, fill

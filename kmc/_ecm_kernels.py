@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from kmc._bkl_kernels import bkl_run, fill_rates
+from kmc._bkl_kernels import bind_kernels
 
 NE = 8
 # par indices
@@ -162,14 +162,5 @@ def execute(e, state, touched):
     return _touch_site(s, nbr, touched, m)
 
 
-# not cached: numba refuses to cache it ("dynamic globals": the bound kernels call other
-# jitted functions); it compiles in ~1-2 s per process
-@njit
-def run(tree, rates, rng, t, t_end, max_events, state, touched):
-    """The engine's BKL loop bound to the ECM kernels (cached)."""
-    return bkl_run(tree, rates, rng, t, t_end, max_events, rate, execute, state, touched)
-
-
-@njit
-def fill(rates, n_events, state):
-    fill_rates(rates, n_events, rate, state)
+# the engine loop bound to this model's kernels
+run, fill = bind_kernels(rate, execute)

@@ -11,7 +11,7 @@ from numba import njit
 
 from kmc._lattice_gas_kernels import execute as _gas_execute
 from kmc._lattice_gas_kernels import rate as _gas_rate
-from kmc._bkl_kernels import bkl_run, fill_rates
+from kmc._bkl_kernels import bind_kernels
 
 
 @njit(cache=True)
@@ -28,14 +28,5 @@ def execute(e, state, touched):
     return _gas_execute(e, state, touched)
 
 
-# not cached: numba refuses to cache it ("dynamic globals": the bound kernels call other
-# jitted functions); it compiles in ~1-2 s per process
-@njit
-def run(tree, rates, rng, t, t_end, max_events, state, touched):
-    """The engine's BKL loop bound to the windowed rate (cached)."""
-    return bkl_run(tree, rates, rng, t, t_end, max_events, rate, execute, state, touched)
-
-
-@njit
-def fill(rates, n_events, state):
-    fill_rates(rates, n_events, rate, state)
+# the engine loop bound to this model's kernels
+run, fill = bind_kernels(rate, execute)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from kmc._bkl_kernels import bkl_run, fill_rates
+from kmc._bkl_kernels import bind_kernels
 
 NE = 15
 K_B_EV = 8.617333262e-5
@@ -207,13 +207,5 @@ def execute(e, state, touched):
     return m
 
 
-# -- the engine loop bound to this model's kernels. Not cached: numba cannot cache code that holds
-# function pointers; it compiles once per process (the kernels themselves are cached).
-@njit
-def run(tree, rates, rng, t, t_end, max_events, state, touched):
-    return bkl_run(tree, rates, rng, t, t_end, max_events, rate, execute, state, touched)
-
-
-@njit
-def fill(rates, n_events, state):
-    fill_rates(rates, n_events, rate, state)
+# the engine loop bound to this model's kernels
+run, fill = bind_kernels(rate, execute)

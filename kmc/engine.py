@@ -7,8 +7,8 @@ state tuple (see ``docs/kmc.md``, "How to add a model"):
 * ``execute_kernel(e, state, touched) -> int``: apply event ``e`` to ``state`` and write the indices
   of the events whose rates may have changed into ``touched``; return how many;
 * ``state``: a tuple of numpy arrays (the kernels mutate them in place);
-* ``run_kernel`` / ``fill_kernel``: two one-line ``@njit`` wrappers that bind the generic loop of
-  :mod:`kmc._bkl_kernels` to the model's kernels (compiled once per process: numba cannot cache
+* ``run_kernel`` / ``fill_kernel``: the generic loop of :mod:`kmc._bkl_kernels` bound to the model's
+  kernels, ``run, fill = bind_kernels(rate, execute)`` (compiled once per process: numba cannot cache
   code that holds function pointers).
 
 The engine keeps the rates in a Fenwick tree (:mod:`kmc.fenwick`), selects events in O(log N),
