@@ -69,6 +69,9 @@ class Equations:
     implicit: list[tuple[str, str]] = field(default_factory=list)
     #: max time step / run length that :func:`compact.export.verify` needs for this model (abrupt edges)
     max_step_fraction: float = 2e-4
+    #: the circuit simulator's max step as a fraction of Python's in :func:`compact.export.verify`
+    #: (ngspice's 2nd-order gear needs finer steps than LSODA through a runaway switching edge)
+    spice_step_ratio: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,9 @@ class ExportSpec:
     implicit: list[tuple[str, str]] = field(default_factory=list)
     #: max time step / run length that :func:`compact.export.verify` needs for this model (abrupt edges)
     max_step_fraction: float = 2e-4
+    #: the circuit simulator's max step as a fraction of Python's in :func:`compact.export.verify`
+    #: (ngspice's 2nd-order gear needs finer steps than LSODA through a runaway switching edge)
+    spice_step_ratio: float = 1.0
 
     @property
     def names(self) -> dict[str, str]:
@@ -261,7 +267,8 @@ def build_spec(model, bounds: str = "gate") -> ExportSpec:
     return ExportSpec(model_name=type(model).__name__, params=params, states=states, current=eqs.current,
                       defs=list(eqs.defs), notes=list(eqs.notes), temperature_state=eqs.temperature_state,
                       drive=eqs.drive, references=list(getattr(ps, "references", [])), bounds=bounds,
-                      implicit=list(eqs.implicit), max_step_fraction=eqs.max_step_fraction)
+                      implicit=list(eqs.implicit), max_step_fraction=eqs.max_step_fraction,
+                      spice_step_ratio=eqs.spice_step_ratio)
 
 
 def symbol_table(spec: ExportSpec, voltage: str, state_ref: Callable[[StateSpec], str],

@@ -84,7 +84,7 @@ def _duration(waveform, t_end):
 def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None = None, x0=None,
            n_points: int = 2001, max_step_fraction: float | None = None, reltol: float = 1e-6,
            workdir=None, timeout: float = 120.0, plot_path=None, name: str | None = None,
-           bounds: str = "gate", spice_step_ratio: float = 1.0) -> VerifyResult:
+           bounds: str = "gate", spice_step_ratio: float | None = None) -> VerifyResult:
     """Export ``model``, run it in ngspice under ``waveform`` and compare with the Python model.
 
     Parameters
@@ -103,7 +103,8 @@ def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None
     plot_path : also save the figure there.
     bounds : "gate" (well-posed export, default) or "clip" (literal ``simulate`` semantics).
     spice_step_ratio : the circuit simulator's max step is this fraction of Python's (its low-order
-        implicit methods and linear output interpolation need finer steps through abrupt switching).
+        implicit methods and linear output interpolation need finer steps through abrupt switching);
+        default: the model spec's value (1.0 unless the model has a runaway switching edge).
 
     Returns
     -------
@@ -115,6 +116,8 @@ def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None
     if max_step_fraction is None:
         max_step_fraction = spec.max_step_fraction
     validate.in_range("max_step_fraction", max_step_fraction, 1e-7, 0.1)
+    if spice_step_ratio is None:
+        spice_step_ratio = spec.spice_step_ratio
     validate.in_range("spice_step_ratio", spice_step_ratio, 1e-3, 1.0)
     waveform = default_drive(model) if waveform is None else waveform
     t_end = _duration(waveform, t_end)

@@ -21,7 +21,9 @@ from compact.export.spec import Equations, register
 
 
 def _rate(v: str) -> str:
-    return f"-(a*nu0/l_disc)*N_max*exp(-dW_A/(k_B*T_f))*sinh(a*z*q_e*{v}/(2*l_cell*k_B*T_f))"
+    # sinh argument via the thermal voltage V_Tf = k_B T_f/q: ngspice adds a fudge (~1e-32) to every
+    # divisor (ptfuncs.c PTdivide), so a literal 2 l_cell k_B T_f ~ 2.5e-29 would be 4e-4 relative off
+    return f"-(a*nu0/l_disc)*N_max*exp(-dW_A/(k_B*T_f))*sinh((a*z/(2*l_cell))*{v}/V_Tf)"
 
 
 @register("JARTVCM")
@@ -36,6 +38,7 @@ def jart(model) -> Equations:
               ("I_s", "area*A_star*T_ambient*T_ambient*exp(-(phi_B0 - dphi*pow(N_g/N_max, 0.25))/(k_B*T_ambient))"),
               ("V_n", "2*n_ideality*k_B*T_ambient/q_e"),
               ("T_f", "T_ambient + I_dev*(V - I_dev*R_s)*R_th"),
+              ("V_Tf", "(k_B/q_e)*T_f"),
               ("v_pos", "softplus(V, V_smooth)"),
               ("v_neg", "V - v_pos"),
               ("lnN", "ln(N_g)")],
