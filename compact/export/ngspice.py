@@ -5,6 +5,10 @@ B-source (``C = 1 F``, ``I = dN/dt``) and the device current as one B-source bet
 see :mod:`compact.export.lower` for the smooth clipping. Parameters are subcircuit ``params:`` in SI,
 one per ``+`` line, each documented in the comment block above (unit, value as given, source), so an
 instance can override any of them (``X1 a b TaOx G_m=0.03``).
+
+Writing model templates: ngspice's B-source division adds a fudge term (~1e-32) to every divisor
+(``PTdivide`` in src/spicelib/parser/ptfuncs.c), so never divide by a tiny SI product such as
+``t_ox*k_B*T`` (~5e-29: 2e-4 relative error); use the thermal voltage ``(k_B/q_e)*T`` instead.
 """
 
 from __future__ import annotations
