@@ -93,7 +93,7 @@ def export_verify(ctx: StageContext) -> dict:
     sub = to_ngspice(model, ctx.out_dir / f"{stem}.cir", name=stem)
     va = to_verilog_a(model, ctx.out_dir / f"{stem}.va", name=stem)
     res = verify(model, plot_path=ctx.out_dir / "ngspice_vs_python.png",
-                 spice_step_ratio=float(ctx.param("spice_step_ratio", 0.1)))
+                 spice_step_ratio=ctx.param("spice_step_ratio"))   # None: the model's own
     ctx.figures.append("ngspice_vs_python.png")
     return {"model": model.name, "ngspice_subcircuit": str(sub), "verilog_a": str(va),
             "max_rel_error_ngspice": float(res.max_rel_error), "drive": "the model's switching sine (export spec)"}

@@ -1,0 +1,71 @@
+"""The shipped workflows run end to end at their small size and give physically sane numbers."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matsim.pipeline import Pipeline
+
+WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
+
+
+def run(name, tmp_path):
+    pipe = Pipeline.from_yaml(WORKFLOWS / f"{name}.yaml", run_dir=tmp_path / name, quiet=True)
+    return pipe, pipe.run()
+
+
+@pytest.mark.slow
+def test_hfo2_vcm_crossbar(tmp_path):
+    pipe, s = run("hfo2_vcm_crossbar", tmp_path)
+    assert 0 < s["dft_barrier"]["barrier_eV"] < 2
+    assert 1e12 <= s["dft_barrier"]["dft_parameters"]["attempt_frequency"]["value"] <= 1e14
+    kmc = s["kmc_switching"]
+    assert kmc["V_forming"] > kmc["V_set"] > 0 > kmc["V_reset"]
+    assert kmc["R_hrs"] > 3 * kmc["R_lrs"]
+    fit = s["fit_stanford_pku"]
+    assert fit["lrs_fit_rms_residual"] < 0.1
+    assert fit["R_lrs_model"] == pytest.approx(kmc["R_lrs"], rel=0.1)
+    assert fit["R_hrs_model"] == pytest.approx(kmc["R_hrs"], rel=0.3)
+    assert fit["g0"]["source"].startswith("fit: KMC sweep")
+    assert s["export_verify"]["max_rel_error_ngspice"] <= 0.01
+    assert Path(s["export_verify"]["verilog_a"]).is_file()
+    xb = s["crossbar_digits"]
+    assert xb["float_accuracy"] > 0.9 and xb["analog_accuracy_wires_2ohm_6bit"] > 0.8   # chance is 0.1
+    prov = json.loads((pipe.run_dir / "provenance.json").read_text())
+    assert [st["id"] for st in prov["stages"]] == list(s)
+    report = (pipe.run_dir / "report.md").read_text()
+    for stage in s:
+        assert f"## {stage}" in report
+    # re-running changes nothing and computes nothing
+    again = Pipeline.from_yaml(WORKFLOWS / "hfo2_vcm_crossbar.yaml", run_dir=pipe.run_dir, quiet=True)
+    assert again.run() == s
+    assert all(st["cached"] for st in json.loads((pipe.run_dir / "provenance.json").read_text())["stages"])
+
+
+@pytest.mark.slow
+def test_taox_reservoir(tmp_path):
+    _, s = run("taox_reservoir", tmp_path)
+    fm = s["taox_fading_memory"]
+    assert fm["spread_initial"] > 0.3 and fm["spread_final"] < 5e-3          # forgets its initial state
+    assert fm["mean_state_simulated"] == pytest.approx(fm["mean_state_eq4"], abs=5e-3)
+    res = s["reservoir_narma10"]
+    assert res["nrmse_device"] < 0.9 * res["nrmse_memoryless"]               # the reservoir adds memory
+
+
+@pytest.mark.slow
+def test_nbo2_mott_neuron(tmp_path):
+    _, s = run("nbo2_mott_neuron", tmp_path)
+    fil = s["mott_filament"]
+    assert fil["ndr_points"] >= 1 and fil["min_dV_dI_ohm"] < 0                  # S-type NDR in the PDE
+    assert fil["filament_radius_nm_at_max_I"] < 0.5 * fil["radius_nm"]           # current filament
+    assert fil["T_max_K"] > 1070                                                 # core above the IMT
+    fit = s["fit_mott_thermal"]
+    assert fit["rms_residual"] < 0.02 and fit["R_th"]["source"].startswith("fit: FiPy")
+    assert s["export_verify"]["max_rel_error_ngspice"] <= 0.01
+    neuron = s["mott_neuron"]
+    assert neuron["silent_below_threshold"] and neuron["monotonic_above"]
+    osc = s["coupled_oscillators"]
+    assert osc["resistive"]["mode"] == "in-phase" and osc["capacitive"]["mode"] == "anti-phase"
+    assert osc["resistive"]["frequency_Hz"] == pytest.approx(osc["single_cell_frequency_Hz"], rel=0.25)
