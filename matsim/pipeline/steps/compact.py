@@ -17,7 +17,7 @@ def fit_stanford_pku(ctx: StageContext) -> dict:
     import xarray as xr
 
     from compact import StanfordPKU, fit
-    from compact.variability import sample_parameters
+    from compact.variability import sample
     from matsim.core.io import load_dataset
 
     up, up_dir = ctx.upstream_of("kmc_switching")
@@ -53,16 +53,15 @@ def fit_stanford_pku(ctx: StageContext) -> dict:
     model = StanfordPKU(fitted)
     model.params.save_json(ctx.out_dir / "stanford_pku_fit.json")
     ctx.figure(static.plot(), "lrs_fit.png")
-    # device-to-device spread for the variability (lognormal on I0 and g0)
+    # device-to-device spread for the variability (lognormal on I0 and g0): LRS read resistance of the draws
     spread = {"I0": float(ctx.param("spread_I0", 0.2)), "g0": float(ctx.param("spread_g0", 0.05))}
-    draws = sample_parameters(model, 200, spread=spread, seed=ctx.seed)
-    g_read = lambda m_I0, m_g0, g: m_I0 * 1e-3 * np.exp(-g / m_g0) * np.sinh(0.1 / model.p.V0) / 0.1  # noqa: E731
+    lrs_state = np.array([g_min * 1e-9])
+    R_lrs = np.array([0.1 / float(np.ravel(d.current(0.1, lrs_state))[0])
+                      for d in sample(model, 200, spread=spread, seed=ctx.seed)])
     return {"model_class": "StanfordPKU", "source": source, "t_ox_nm": t_ox_nm, "lrs_fit_rms_residual": static.rms_residual,
             "hrs_lrs_ratio_kmc": ratio, **{k: _param(model.params[k]) for k in ("I0", "V0", "g0", "F_min", "t_ox")},
-            "variability": {"spread": spread,
-                            "R_lrs_median": float(np.median(0.1 / (0.1 * g_read(draws["I0"], draws["g0"], g_min)))),
-                            "ln_R_lrs_p90_minus_p10": float(np.subtract(*np.percentile(
-                                np.log(1 / g_read(draws["I0"], draws["g0"], g_min)), [90, 10])))},
+            "variability": {"spread": spread, "R_lrs_median": float(np.median(R_lrs)),
+                            "ln_R_lrs_p90_minus_p10": float(np.subtract(*np.percentile(np.log(R_lrs), [90, 10])))},
             "R_lrs_model": float(0.1 / model.current(0.1, np.array([g_min * 1e-9]))),
             "R_hrs_model": float(0.1 / model.current(0.1, np.array([g_max * 1e-9]))),
             "R_lrs_kmc": up["R_lrs"], "R_hrs_kmc": up["R_hrs"],
