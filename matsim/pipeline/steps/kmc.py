@@ -55,9 +55,10 @@ def kmc_switching(ctx: StageContext) -> dict:
     cell = kmc.VCMCell(params, shape=shape, compliance_A=icc, seed=ctx.seed,
                        max_events_per_step=int(ctx.param("max_events_per_step", 1000)))
     # form, then verify with a read; a filament that decays at the read is formed again (forming-verify)
-    v_forming = []
+    v_forming, forms = [], []
     for attempt in range(1, 4):
         form = cell.forming(v_max=float(ctx.param("v_form_max", 4.0)), v_step=0.1, quiet=True)
+        forms.append(form)
         v_forming.append(float(form.attrs["V_forming"]))
         i_read = float(cell.sweep_iv([0.1], 1e-4, quiet=True)["I"].values[0])
         if i_read > 0.1 * icc:
@@ -66,11 +67,16 @@ def kmc_switching(ctx: StageContext) -> dict:
                           v_step=0.1)
     n_cycles = int(ctx.param("cycles", small=2, large=5))
     sweep = cell.sweep_iv(np.tile(cycle, n_cycles), float(ctx.param("dwell_s", 1e-3)), quiet=True)
-    save_dataset(form, ctx.out_dir / "forming.nc", params=params, provenance={"seed": ctx.seed})
+    for k, f in enumerate(forms):
+        save_dataset(f, ctx.out_dir / f"forming_{k + 1}.nc", params=params, provenance={"seed": ctx.seed})
     save_dataset(sweep, ctx.out_dir / "sweep.nc", params=params, provenance={"seed": ctx.seed})
     fig, ax = plt.subplots(figsize=(5, 3.6))
-    ax.semilogy(form["V"], np.abs(form["I"]), "k.-", label="forming")
-    ax.semilogy(sweep["V"], np.abs(sweep["I"]).clip(1e-15), ".-", alpha=0.8, label=f"{n_cycles} SET/RESET loops")
+    for k, f in enumerate(forms):
+        ax.semilogy(f["V"], np.abs(f["I"]), ".-", color="k", alpha=1.0 - 0.4 * k,
+                    label="forming" if k == 0 else f"forming (verify retry {k})")
+    nz = sweep["V"].values != 0                    # |I| = 0 at 0 V has no place on a log axis
+    ax.semilogy(sweep["V"].values[nz], np.abs(sweep["I"].values[nz]), ".-", alpha=0.8,
+                label=f"{n_cycles} SET/RESET loops")
     ax.set_xlabel("V (V)"), ax.set_ylabel("|I| (A)"), ax.legend(fontsize=8)
     ctx.figure(fig, "kmc_iv.png")
     sv = switching_voltages(sweep, icc)
