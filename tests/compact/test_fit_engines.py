@@ -1,12 +1,10 @@
 """Fits of compact models to engine data: MottThermal to a FiPy (continuum) steady I-V.
 
 The FiPy data (tests/compact/data/fipy_vo2_steady_iv.json) were produced by continuum.MottFilament at the
-commit recorded in the file (52 s to regenerate; the live hook runs when ``continuum`` is importable and
-MATSIM_LIVE_ENGINE_FITS=1).
+commit recorded in the file (52 s to regenerate); the live hook reruns FiPy and fits again (slow, ~1 min).
 """
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +54,6 @@ def test_single_node_model_cannot_follow_the_filament_branch(fipy_iv):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(os.environ.get("MATSIM_LIVE_ENGINE_FITS") != "1", reason="set MATSIM_LIVE_ENGINE_FITS=1 (~1 min)")
 def test_live_fipy_hook():
     continuum = pytest.importorskip("continuum")
     from continuum.lumped import extract_lumped
