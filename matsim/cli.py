@@ -76,30 +76,6 @@ def cmd_params_show(args) -> int:
     return 0
 
 
-def cmd_demo(args) -> int:
-    """Smallest real computation across the shared core: rates and conductivities from the library."""
-    import numpy as np
-
-    from matsim import materials
-    from matsim.core import units
-    from matsim.materials.conductivity import MottConductivity
-
-    hfo2 = materials.get("HfO2")
-    Ea, nu, a = hfo2.si("E_hop_vacancy"), hfo2.si("attempt_frequency"), hfo2.si("lattice_spacing")
-    print("HfO2 oxygen-vacancy hopping  r = nu exp(-Ea/kT),  D = a^2 r  (per axis)")
-    print(f"  Ea = {hfo2['E_hop_vacancy']}\n  nu = {hfo2['attempt_frequency']}")
-    for T in (300.0, 600.0, 900.0):
-        r = nu * np.exp(-Ea / (units.k_B * T))
-        print(f"  T = {T:5.0f} K: r = {r:.3e} /s, D = {a * a * r:.3e} m^2/s")
-    vo2 = MottConductivity.from_parameters(materials.get("VO2"))
-    print("VO2 conductivity across the insulator-metal transition (T_c = "
-          f"{materials.get('VO2')['T_transition'].value:g} K)")
-    for T in (300.0, 330.0, 340.0, 350.0, 370.0):
-        print(f"  T = {T:5.0f} K: sigma = {vo2(T):.3e} S/m")
-    print(f"  ratio sigma(370 K)/sigma(320 K) = {vo2(370.0) / vo2(320.0):.2e}")
-    return 0
-
-
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matsim", description=matsim.__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"matsim {matsim.__version__}")
@@ -117,9 +93,6 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     show.set_defaults(func=cmd_params_show)
     lst = psub.add_parser("list", help="list materials")
     lst.set_defaults(func=lambda a: print("\n".join(__import__("matsim.materials").materials.names())) or 0)
-
-    p = sub.add_parser("demo", help="the smallest real computation (rates, conductivities)")
-    p.set_defaults(func=cmd_demo)
 
     argv = sys.argv[1:] if argv is None else argv
     chosen = next((a for a in argv if not a.startswith("-")), None)
