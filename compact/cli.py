@@ -16,6 +16,8 @@ import argparse
 import importlib
 import json
 
+from compact.calibration import KINDS
+
 #: modules whose ``configure_export(subparsers)`` adds more actions to ``matsim compact``
 EXTRA_CONFIGURERS: list[tuple[str, str]] = [("compact.export.cli", "configure_export")]
 
@@ -136,7 +138,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("data", help="NetCDF Dataset or CSV with columns V,I (and t or time)")
     p.add_argument("--params", help="comma-separated parameter names to fit (default: the model's fit_parameters)")
     p.add_argument("--bounds", help='JSON {"name": [lo, hi]} in stored units')
-    p.add_argument("--kind", default="auto", choices=("auto", "steps", "transient", "steady_current", "static"))
+    p.add_argument("--kind", default="auto", choices=KINDS)
     p.add_argument("--state", help="fixed state for --kind static (comma separated)")
     p.add_argument("--params-json", help="start from this ParameterSet JSON")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a starting value")

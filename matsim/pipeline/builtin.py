@@ -8,7 +8,7 @@ import matsim.pipeline.steps.compact  # noqa: F401
 import matsim.pipeline.steps.continuum  # noqa: F401
 import matsim.pipeline.steps.oscillators  # noqa: F401
 import matsim.pipeline.steps.network  # noqa: F401
-from matsim.pipeline.stages import StageContext, register_stage
+from matsim.pipeline.stages import StageContext, parameter_summary, register_stage
 
 
 @register_stage("materials")
@@ -18,4 +18,4 @@ def materials_stage(ctx: StageContext) -> dict:
     ps = materials.get(ctx.param("material", "HfO2"))
     path = ps.save_json(ctx.out_dir / "parameters.json")
     return {"material": ps.name, "parameters_file": str(path),
-            **{k: {"value": p.value, "unit": p.unit, "source": p.source} for k, p in ps.items()}}
+            **parameter_summary(ps)}

@@ -52,6 +52,11 @@ class StageContext:
         return path
 
 
+def parameter_summary(ps, keys=None) -> dict:
+    """``{name: {value, unit, source}}`` for the report (all of ``ps`` or just ``keys``)."""
+    return {k: {"value": ps[k].value, "unit": ps[k].unit, "source": ps[k].source} for k in (keys or ps)}
+
+
 @dataclass(frozen=True)
 class Stage:
     name: str

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matsim.pipeline.stages import StageContext, register_stage
-
-
-def _param(p) -> dict:
-    return {"value": p.value, "unit": p.unit, "source": p.source}
+from matsim.pipeline.stages import StageContext, parameter_summary, register_stage
 
 
 @register_stage("fit_stanford_pku")
@@ -59,7 +55,7 @@ def fit_stanford_pku(ctx: StageContext) -> dict:
     R_lrs = np.array([0.1 / float(np.ravel(d.current(0.1, lrs_state))[0])
                       for d in sample(model, 200, spread=spread, seed=ctx.seed)])
     return {"model_class": "StanfordPKU", "source": source, "t_ox_nm": t_ox_nm, "lrs_fit_rms_residual": static.rms_residual,
-            "hrs_lrs_ratio_kmc": ratio, **{k: _param(model.params[k]) for k in ("I0", "V0", "g0", "F_min", "t_ox")},
+            "hrs_lrs_ratio_kmc": ratio, **parameter_summary(model.params, ("I0", "V0", "g0", "F_min", "t_ox")),
             "variability": {"spread": spread, "R_lrs_median": float(np.median(R_lrs)),
                             "ln_R_lrs_p90_minus_p10": float(np.subtract(*np.percentile(np.log(R_lrs), [90, 10])))},
             "R_lrs_model": float(0.1 / model.current(0.1, np.array([g_min * 1e-9]))),
@@ -150,5 +146,5 @@ def fit_mott_thermal(ctx: StageContext) -> dict:
     i_th, i_hold, v_th, v_hold = res.model.ndr_window()
     return {"model_class": "MottThermal", "material": up["material"],
             "params_file": str(ctx.out_dir / "mott_thermal_fit.json"), "rms_residual": res.rms_residual,
-            **{k: _param(res.model.params[k]) for k in ("R_th", "C_th", "radius", "thickness")},
+            **parameter_summary(res.model.params, ("R_th", "C_th", "radius", "thickness")),
             "i_threshold_A": i_th, "i_hold_A": i_hold, "v_threshold_V": v_th, "v_hold_V": v_hold}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matsim.pipeline.stages import StageContext, register_stage
+from matsim.pipeline.stages import StageContext, parameter_summary, register_stage
 
 
 @register_stage("mott_filament")
@@ -40,5 +40,5 @@ def mott_filament(ctx: StageContext) -> dict:
             "V_threshold": float(V[np.argmax(V)]), "ndr_points": int(np.sum(slope < 0)),
             "min_dV_dI_ohm": float(slope.min()), "T_max_K": float(iv["T_max"].values.max()),
             "filament_radius_nm_at_max_I": float(iv["filament_radius"].values[-1] * 1e9),
-            **{k: {"value": p.value, "unit": p.unit, "source": p.source} for k, p in lumped.items()},
+            **parameter_summary(lumped),
             "iv_file": str(ctx.out_dir / "steady_iv.nc"), "lumped_file": str(ctx.out_dir / "lumped.json")}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from matsim.core.errors import ConfigError
-from matsim.pipeline.stages import StageContext, register_stage
+from matsim.pipeline.stages import StageContext, parameter_summary, register_stage
 
 
 def _check(params: dict, ctx: StageContext) -> None:
@@ -44,6 +44,6 @@ def dft_barrier(ctx: StageContext) -> dict:
     ctx.figure(mb.plot(), "neb_profile.png")
     return {"origin": origin, "barrier_eV": mb.Ea.value, "barrier_source": mb.Ea.source,
             "reverse_barrier_eV": mb.E_reverse, "hop_distance_A": mb.hop_distance,
-            "dft_parameters": {k: {"value": p.value, "unit": p.unit, "source": p.source} for k, p in dft.items()},
+            "dft_parameters": parameter_summary(dft),
             "used_in_material": use, "material": base.name,
             "parameters_file": str(ctx.out_dir / "parameters.json")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matsim.pipeline.stages import StageContext, register_stage
+from matsim.pipeline.stages import StageContext, parameter_summary, register_stage
 
 
 def switching_voltages(ds, compliance_A: float, v_read: float = 0.1) -> dict:
@@ -83,6 +83,4 @@ def kmc_switching(ctx: StageContext) -> dict:
     return {"material": params.name, "shape": list(shape), "V_forming": v_forming[0], "V_forming_attempts": v_forming, "I_read_after_forming": i_read,
             **sv, "n_vacancies_final": int(sweep["n_vacancies"].values[-1]),
             "T_max_K": float(np.max(sweep["T_max"].values)), "sweep_file": str(ctx.out_dir / "sweep.nc"),
-            "E_hop_vacancy": {"value": params["E_hop_vacancy"].value, "unit": "eV", "source": params["E_hop_vacancy"].source},
-            "attempt_frequency": {"value": params["attempt_frequency"].value, "unit": "Hz",
-                                  "source": params["attempt_frequency"].source}}
+            **parameter_summary(params, ("E_hop_vacancy", "attempt_frequency"))}
