@@ -114,6 +114,7 @@ class MottFilament:
         if perturbation > 0:
             from matsim.core.rng import make_rng
             T_init += perturbation * make_rng(seed).random(mesh.numberOfCells)
+        self._T_init = T_init
         self.T = CellVariable(mesh=mesh, name="T", value=T_init, hasOld=True)
         self.phi1 = CellVariable(mesh=mesh, name="phi at 1 V", value=0.0)
         self.phi1.constrain(1.0, mesh.facesTop)
@@ -455,41 +456,58 @@ class MottFilament:
                                f"(last change {change:.3g} K per step)")
 
     def steady_iv(self, currents: Sequence[float] | None = None, voltages: Sequence[float] | None = None,
-                  *, quiet: bool = True, reset: bool = True) -> xr.Dataset:
+                  *, refine_snapback: int = 0, quiet: bool = True, reset: bool = True) -> xr.Dataset:
         """Quasi-static I-V: a steady state per point, each continued from the previous one.
 
         ``currents`` (A): current-controlled (ideal current source), traces the S-shaped NDR branch.
         ``voltages`` (V): source voltages through the model circuit's R_series (voltage-controlled;
-        jumps across the NDR region).  Returns a Dataset over ``point`` with V, I, T_max, T_mean,
-        filament_radius, power, and T / phi maps per point.
+        jumps across the NDR region).  ``refine_snapback`` (current control): when the voltage falls
+        from its running maximum to less than half (the filament snaps in at the threshold), go back
+        to the state before the jump and insert that many currents evenly into the interval, once,
+        so the fold of the S-curve is resolved.  Returns a Dataset over ``point`` with V, I, T_max,
+        T_mean, filament_radius, power, and T / phi maps per point.
         """
         if (currents is None) == (voltages is None):
             raise ConfigError("currents/voltages", (currents, voltages), "exactly one of currents (A) or voltages (V)")
         values = validate.finite("currents" if currents is not None else "voltages",
                                  currents if currents is not None else voltages, "A" if currents is not None else "V")
         values = np.atleast_1d(values)
+        refine = validate.positive_int("refine_snapback", refine_snapback, 0) if currents is not None else 0
         if reset:
             self.reset()
         rows, snaps = [], []
-        for v in progress(values, desc=f"{self.material} steady I-V", quiet=quiet):
+        queue = [(float(v), refine > 0) for v in values]      # (value, may trigger a refinement)
+        bar = progress(total=len(values), desc=f"{self.material} steady I-V", quiet=quiet)
+        while queue:
+            v, may_refine = queue.pop(0)
             if currents is not None:
                 if v == 0:
-                    raise ConfigError("currents", float(v), "non-zero currents (A)")
-                c = Circuit.current_source(float(v))
+                    raise ConfigError("currents", v, "non-zero currents (A)")
+                c = Circuit.current_source(v)
             else:
-                c = Circuit(float(v), self.circuit.R_series, 0.0)
+                c = Circuit(v, self.circuit.R_series, 0.0)
+            before = self._state()
             self.relax(c)
             row = self._record(c)
-            row["V_source"] = float(v) if voltages is not None else row["V"]
+            at_peak = rows and abs(rows[-1]["V"]) >= max(abs(r["V"]) for r in rows)
+            if may_refine and at_peak and abs(row["V"]) < 0.5 * abs(rows[-1]["V"]):
+                self._restore(before)
+                inserted = np.linspace(rows[-1]["I"], v, refine + 2)[1:-1]
+                queue[:0] = [(float(x), False) for x in inserted] + [(v, False)]
+                bar.total += refine
+                continue
+            row["V_source"] = v if voltages is not None else row["V"]
             rows.append(row)
             snaps.append(self._snapshot())
+            bar.update(1)
+        bar.close()
         mode = "current-controlled" if currents is not None else f"voltage-controlled, R_series = {self.circuit.R_series:g} Ohm"
-        return self._dataset("point", np.arange(len(values)), rows, snaps, np.arange(len(values)),
+        return self._dataset("point", np.arange(len(rows)), rows, snaps, np.arange(len(rows)),
                              {"experiment": "steady_iv", "control": mode})
 
     def reset(self) -> None:
-        """Back to T = T_ambient, V = 0, t = 0."""
-        self.T.setValue(self.T0)
+        """Back to the initial state: T = T_ambient (plus the initial perturbation), V = 0, t = 0."""
+        self.T.setValue(self._T_init)
         self.T.updateOld()
         self.branch[:] = 1.0
         self.V = self.G = self.t = 0.0

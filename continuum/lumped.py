@@ -1,15 +1,21 @@
 """Lumped (single-temperature) reduction of the Mott filament PDE, in its circuit.
 
-    C_th dT/dt = I V - (T - T0) / R_th            (device heat balance)
+    C_th(T) dT/dt = I V - (T - T0) / R_th(T)      (device heat balance)
     I = V / R(T)                                  (device)
     C dV/dt = (V_s(t) - V) / R_s - V / R(T)       (Pearson-Anson cell: source, R_s, device || C)
 
 With C = 0 the node equation is algebraic, V = V_s R / (R_s + R); with a current source V = I R(T).
-R(T) is either L / (sigma(T) pi r^2) from a :class:`MottConductivity` and an effective radius, or
-tabulated from the PDE's current-controlled I-V (:meth:`MottThermalODE.from_iv`): every steady state
-(V, I) has P = I V and a lumped temperature T = T0 + P R_th, so R(T) = V / I reproduces the PDE's
-S-shaped curve exactly and the ODE then differs from the PDE only in its dynamics (one time constant
-R_th C_th).  :func:`extract_lumped` fits C_th and R_th to the PDE's step response.
+Two ways to build it:
+
+* constants C_th, R_th and R(T) = L / (sigma(T) pi r^2) from a :class:`MottConductivity`
+  (:meth:`MottThermalODE.from_parameters`): a device that heats uniformly (the lumped limit);
+* tabulated from the PDE's current-controlled steady I-V (:meth:`MottThermalODE.from_iv`), with the
+  hot-spot temperature T_max as the state: every steady state (V, I, T_max) gives R(T_max) = V / I and
+  R_th(T_max) = (T_max - T0) / (I V).  R_th grows as the conducting filament narrows (the same power
+  heats a smaller region), and C_th(T) = tau / R_th(T) keeps the one thermal time tau of
+  :func:`extract_lumped`.  The ODE's fixed points are then exactly the PDE's S-shaped curve, and it
+  differs from the PDE only in its dynamics (one time constant).
+
 The device-only compact model with the same state is ``compact.MottThermal``.
 """
 
@@ -29,17 +35,26 @@ from matsim.core.parameters import Parameter, ParameterSet
 from continuum.circuit import Circuit
 
 
+Number = float | Callable[[float], float]
+
+
+def _at(quantity: Number, T: float) -> float:
+    """A constant or a function of temperature, evaluated at T (K)."""
+    return float(quantity(T)) if callable(quantity) else quantity
+
+
 class MottThermalODE:
     """Lumped electro-thermal Mott device in a circuit (SI units throughout).
 
-    C_th : heat capacity (J/K); R_th : thermal resistance to ambient (K/W);
+    C_th : heat capacity (J/K), a number or a callable T [K] -> J/K;
+    R_th : thermal resistance to ambient (K/W), a number or a callable T [K] -> K/W;
     R_of_T : callable T [K] -> device resistance (Ohm); T0 : ambient (K); circuit : :class:`Circuit`.
     """
 
-    def __init__(self, C_th: float, R_th: float, R_of_T: Callable[[np.ndarray], np.ndarray], T0: float = 300.0,
+    def __init__(self, C_th: Number, R_th: Number, R_of_T: Callable[[np.ndarray], np.ndarray], T0: float = 300.0,
                  circuit: Circuit | None = None):
-        self.C_th = validate.positive("C_th", C_th, "J/K")
-        self.R_th = validate.positive("R_th", R_th, "K/W")
+        self.C_th = C_th if callable(C_th) else validate.positive("C_th", C_th, "J/K")
+        self.R_th = R_th if callable(R_th) else validate.positive("R_th", R_th, "K/W")
         if not callable(R_of_T):
             raise ConfigError("R_of_T", R_of_T, "a callable T [K] -> resistance [Ohm]")
         self.R_of_T = R_of_T
@@ -55,18 +70,33 @@ class MottThermalODE:
         return cls(ps.si("C_th"), ps.si("R_th"), lambda T: L / (conductivity(T) * area), T0, circuit)
 
     @classmethod
-    def from_iv(cls, iv: xr.Dataset, C_th: float, R_th: float, T0: float | None = None,
+    def from_iv(cls, iv: xr.Dataset, tau: float, T0: float | None = None,
                 circuit: Circuit | None = None) -> "MottThermalODE":
-        """R(T) tabulated from a current-controlled steady I-V (``MottFilament.steady_iv``):
-        T = T0 + I V R_th, R = V / I, interpolated in ln R (constant beyond the table)."""
-        T0 = float(iv.attrs.get("T_ambient_K", 300.0)) if T0 is None else T0
-        V, I = np.asarray(iv.V, dtype=float), np.asarray(iv.I, dtype=float)
-        T = T0 + np.abs(V * I) * R_th
-        order = np.argsort(T)
-        T, lnR = T[order], np.log(np.abs(V / I))[order]
-        keep = np.concatenate([[True], np.diff(T) > 0])
-        T, lnR = np.concatenate([[T0], T[keep]]), np.concatenate([[lnR[keep][0]], lnR[keep]])
-        return cls(C_th, R_th, lambda x: np.exp(np.interp(x, T, lnR)), T0, circuit)
+        """Hot-spot model tabulated from a current-controlled steady I-V (``MottFilament.steady_iv``).
+
+        The state T is the PDE's T_max.  Each point gives R(T_max) = V / I and
+        R_th(T_max) = (T_max - T0) / (I V); C_th(T) = tau / R_th(T) with ``tau`` (s) the thermal time
+        of :func:`extract_lumped` (its ``thermal_time``).  Both tables are interpolated in ln and
+        held at their end values outside the sampled range.  Points whose T_max does not exceed the
+        previous maximum are dropped (T_max must be single-valued along the branch; on a coarse grid
+        the filament can jump by a cell).  Sample the currents densely around the threshold: the
+        fold of the S-curve is where the lumped model switches.
+        """
+        tau = validate.positive("tau", tau, "s")
+        T0 = float(iv.attrs.get("T_ambient_K", 300.0)) if T0 is None else validate.temperature("T0", T0)
+        V, I = np.abs(np.asarray(iv.V, dtype=float)), np.abs(np.asarray(iv.I, dtype=float))
+        T_hot = np.asarray(iv.T_max, dtype=float)
+        rising = T_hot > np.maximum.accumulate(np.concatenate([[T0], T_hot[:-1]]))
+        if rising.sum() < 2 or np.any(V[rising] * I[rising] <= 0):
+            raise ConfigError("iv", f"{rising.sum()} usable points",
+                              "a current-controlled steady I-V with at least 2 heated points (T_max > T_ambient)")
+        T, lnR = T_hot[rising], np.log(V[rising] / I[rising])
+        lnR_th = np.log((T - T0) / (V[rising] * I[rising]))
+
+        def R_th(x):
+            return np.exp(np.interp(x, T, lnR_th))
+
+        return cls(lambda x: tau / R_th(x), R_th, lambda x: np.exp(np.interp(x, T, lnR)), T0, circuit)
 
     # ------------------------------------------------------------------ physics
     def device_voltage(self, T: float, t: float, V_cap: float | None = None) -> float:
@@ -88,7 +118,7 @@ class MottThermalODE:
         T = y[0]
         V = self.device_voltage(T, t, y[1] if self._has_node_state() else None)
         R = float(self.R_of_T(T))
-        dT = (V * V / R - (T - self.T0) / self.R_th) / self.C_th
+        dT = (V * V / R - (T - self.T0) / _at(self.R_th, T)) / _at(self.C_th, T)
         if not self._has_node_state():
             return np.array([dT])
         c = self.circuit
@@ -112,8 +142,9 @@ class MottThermalODE:
         return xr.Dataset({"V": ("t", V, {"units": "V"}), "I": ("t", I, {"units": "A"}),
                            "T": ("t", T, {"units": "K"}), "power": ("t", V * I, {"units": "W"})},
                           coords={"t": ("t", sol.t, {"units": "s"})},
-                          attrs={"model": "continuum.lumped.MottThermalODE", "C_th_J_per_K": self.C_th,
-                                 "R_th_K_per_W": self.R_th, "T0_K": self.T0})
+                          attrs={"model": "continuum.lumped.MottThermalODE", "T0_K": self.T0,
+                                 "C_th_J_per_K": "T-dependent" if callable(self.C_th) else self.C_th,
+                                 "R_th_K_per_W": "T-dependent" if callable(self.R_th) else self.R_th})
 
 
 def oscillation_frequency(t, v, discard: float = 0.3, min_cycles: int = 2, min_swing: float = 0.05) -> float:
@@ -139,7 +170,8 @@ def extract_lumped(model, I_probe: float | None = None, rise_K: float = 2.0, t_e
     A small current step ``I_probe`` (default: the one giving about ``rise_K`` of heating in the
     insulating state) is applied to the model from ambient; T_max(t) - T0 is fitted with
     dT_ss (1 - exp(-t / tau)); R_th = dT_ss / P_ss, C_th = tau / R_th.  Returns a ParameterSet with
-    C_th, R_th, radius and thickness (the device's), each with provenance "fit: continuum.extract_lumped".
+    C_th, R_th, thermal_time (tau), radius and thickness (the device's), each with provenance
+    "fit: continuum.extract_lumped".
     The model's state is reset afterwards.
     """
     g = model.geom
@@ -169,6 +201,7 @@ def extract_lumped(model, I_probe: float | None = None, rise_K: float = 2.0, t_e
     return ParameterSet({
         "C_th": Parameter(float(C_th), "J/K", src, f"tau = {tau_fit:.4g} s"),
         "R_th": Parameter(float(R_th), "K/W", src, f"T_max rise {dT_ss:.4g} K at P = {P:.4g} W"),
+        "thermal_time": Parameter(float(tau_fit), "s", src, "time constant of the T_max step response"),
         "radius": Parameter(g.radius, "m", src, "device radius (the filament radius at high current is in steady_iv)"),
         "thickness": Parameter(g.thickness, "m", src),
     }, name=f"{model.material} lumped", references=["continuum.lumped.extract_lumped"])
