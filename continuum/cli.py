@@ -1,7 +1,7 @@
 """``matsim continuum`` subcommands: run, iv, sweep.
 
     matsim continuum run CONFIG.yaml [-o out.nc]
-    matsim continuum iv  CONFIG.yaml --currents 1e-5,1e-4,1e-3 [-o iv.nc] [--plot iv.png]
+    matsim continuum iv  CONFIG.yaml --currents 1e-5,1e-4,1e-3 [--refine-snapback N] [-o iv.nc] [--plot iv.png]
     mpiexec -n 2 matsim continuum sweep CONFIG.yaml --param R_series=1e3,2e3 --param V_source=8,10 [-o sweep.nc]
 """
 
@@ -33,6 +33,8 @@ def cmd_iv(args) -> int:
     cfg["experiment"] = "iv"
     if args.currents:
         cfg["currents"] = parse_param("currents=" + args.currents)[1]
+    if args.refine_snapback is not None:
+        cfg["refine_snapback"] = args.refine_snapback
     ds = run_config(cfg)
     for i in range(ds.sizes["point"]):
         print(f"I = {float(ds.I[i]):.4e} A  V = {float(ds.V[i]):.4f} V  T_max = {float(ds.T_max[i]):.1f} K  "
@@ -69,6 +71,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p = sub.add_parser("iv", help="current-controlled quasi-static I-V")
     p.add_argument("config")
     p.add_argument("--currents", help="comma-separated currents in A")
+    p.add_argument("--refine-snapback", type=int, metavar="N",
+                   help="insert N currents where the voltage snaps back at the threshold (resolves the fold)")
     p.add_argument("-o", "--output")
     p.add_argument("--plot", help="save the I-V plot (png)")
     p.set_defaults(func=cmd_iv)

@@ -14,6 +14,7 @@ A config (YAML/JSON mapping) describes one device and one experiment::
     t_end: 2.0e-9
     dt: 1.0e-10
     currents: [1.0e-5, 1.0e-4]     # for experiment: iv
+    refine_snapback: 8             # iv: extra currents inserted where V snaps back at the threshold
 
 ``sweep_tasks(config, {"R_series": [1e3, 2e3]})`` makes the cartesian product of the swept values
 (keys of the circuit block or of the device); :func:`run_sweep` runs them spread over ranks and
@@ -34,9 +35,9 @@ from continuum.circuit import Circuit
 from continuum.filament import MottFilament
 
 DEVICE_KEYS = ("material", "geometry", "radius_m", "thickness_m", "n_cells", "T_ambient_K", "lateral",
-               "electrode_thermal_resistance", "depth_m", "hysteresis", "T_limit_K")
+               "electrode_thermal_resistance", "depth_m", "hysteresis", "T_limit_K", "perturbation_K", "seed")
 CIRCUIT_KEYS = ("V_source", "R_series", "C_parallel")
-RUN_KEYS = ("experiment", "t_end", "dt", "currents", "voltages", "circuit")
+RUN_KEYS = ("experiment", "t_end", "dt", "currents", "voltages", "refine_snapback", "circuit")
 
 
 def build_model(config: dict) -> MottFilament:
@@ -60,7 +61,8 @@ def run_config(config: dict):
         return model.transient(float(config.get("t_end", 1e-9)), float(config.get("dt", 1e-10)))
     if exp == "iv":
         if "currents" in config:
-            return model.steady_iv(currents=[float(x) for x in config["currents"]])
+            return model.steady_iv(currents=[float(x) for x in config["currents"]],
+                                   refine_snapback=config.get("refine_snapback", 0))
         return model.steady_iv(voltages=[float(x) for x in config.get("voltages", [])])
     raise ConfigError("experiment", exp, "'transient' or 'iv'")
 

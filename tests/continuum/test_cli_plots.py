@@ -30,8 +30,10 @@ def test_cli_run_iv_sweep(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["T_max_final"] > 300.0 and out["I_final"] > 0
     assert (tmp_path / "run.nc").exists()
-    assert main(["continuum", "iv", str(cfg), "--currents", "1e-5,1e-4", "--plot", str(tmp_path / "iv.png")]) == 0
+    assert main(["continuum", "iv", str(cfg), "--currents", "1e-5,1e-4", "--refine-snapback", "3",
+                 "--plot", str(tmp_path / "iv.png")]) == 0
     assert (tmp_path / "iv.png").exists()
+    assert capsys.readouterr().out.count("I = ") == 2   # below threshold: no snap-back, nothing inserted
     assert main(["continuum", "sweep", str(cfg), "--param", "R_series=1e3,2e4"]) == 0
     rows = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
     assert [r["R_series"] for r in rows] == [1e3, 2e4]
