@@ -292,13 +292,8 @@ class ECMCell(KMCModel):
     def set_reset(self, v_set: float = 0.6, v_reset: float = -0.6, n_points: int = 25,
                   dwell_s: float = 1e-2, quiet: bool = True) -> xr.Dataset:
         """One SET/RESET cycle: 0 -> v_set -> 0 -> v_reset -> 0 (V), ``n_points`` per branch."""
-        positive("v_set", v_set, "V")
-        if not v_reset < 0:
-            raise ConfigError("v_reset", v_reset, "a negative voltage (V)")
-        n = positive_int("n_points", n_points, minimum=2)
-        up = np.linspace(0, v_set, n)
-        down = np.linspace(0, v_reset, n)
-        return self.sweep_iv(np.concatenate([up[1:], up[::-1][1:], down[1:], down[::-1][1:]]), dwell_s, quiet)
+        from kmc.experiments import bipolar_cycle
+        return self.sweep_iv(bipolar_cycle(v_set, v_reset, n_points=n_points), dwell_s, quiet)
 
     def hold(self, voltage: float, duration_s: float, max_events: int = 2_000_000) -> xr.Dataset:
         """Constant voltage: conductance G(t) (S) and constriction size after every field update."""

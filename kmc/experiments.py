@@ -15,7 +15,8 @@ import numpy as np
 import xarray as xr
 
 from matsim.core.progress import progress
-from matsim.core.validate import finite, positive
+from matsim.core.errors import ConfigError
+from matsim.core.validate import finite, positive, positive_int
 
 UNITS = {"V": "V", "V_cell": "V", "I": "A", "time": "s", "n_vacancies": "1", "n_ions": "1", "reservoir": "1",
          "T_max": "K", "gap": "sites", "G": "S", "n_events": "1", "truncated": "1"}
@@ -107,8 +108,17 @@ def pulse(cell, V: float, width: float, *, n_samples: int = 10, v_read: float | 
     return run_steps(cell, volts, width / n_samples, desc="pulse", **kw)
 
 
-def bipolar_cycle(v_set: float = 1.5, v_reset: float = -0.4, v_step: float = 0.05) -> np.ndarray:
-    """Voltages of one bipolar loop 0 -> v_set -> 0 -> v_reset -> 0."""
-    up = np.arange(0, v_set + 1e-9, v_step)
-    dn = np.arange(0, v_reset - 1e-9, -v_step)
+def bipolar_cycle(v_set: float = 1.5, v_reset: float = -0.4, v_step: float = 0.05,
+                  n_points: int | None = None) -> np.ndarray:
+    """Voltages of one bipolar loop 0 -> v_set -> 0 -> v_reset -> 0, in steps of ``v_step`` (V) or,
+    when ``n_points`` is given, with ``n_points`` evenly spaced voltages per branch (0 included)."""
+    positive("v_set", v_set, "V")
+    if not v_reset < 0:
+        raise ConfigError("v_reset", v_reset, "a negative voltage (V)")
+    if n_points is not None:
+        n = positive_int("n_points", n_points, minimum=2)
+        up, dn = np.linspace(0, v_set, n), np.linspace(0, v_reset, n)
+    else:
+        v_step = positive("v_step", v_step, "V")
+        up, dn = np.arange(0, v_set + 1e-9, v_step), np.arange(0, v_reset - 1e-9, -v_step)
     return np.concatenate([up[1:], up[::-1][1:], dn[1:], dn[::-1][1:]])

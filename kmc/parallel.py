@@ -4,7 +4,8 @@
 its own random stream ``matsim.core.rng.make_rng(seed, stream=device)``, spread round-robin over
 the ranks of ``comm`` (:func:`matsim.core.parallel.map_tasks`; serial without MPI). The gathered
 result therefore does not depend on the number of ranks. Every device runs ``cycles`` SET/RESET
-sweeps (0 -> v_set -> 0 -> v_reset -> 0); per cycle we extract
+sweeps (0 -> v_set -> 0 -> v_reset -> 0; cycle 0 goes to ``v_forming`` instead when it is set, for
+cells that need forming, e.g. VCM); per cycle we extract
 
 * V_set: first positive voltage at which G = I/V reaches ``g_threshold_S`` (cycle 0: forming);
 * V_reset: first negative voltage after that at which G falls below the threshold;
@@ -14,8 +15,10 @@ sweeps (0 -> v_set -> 0 -> v_reset -> 0); per cycle we extract
 :func:`ensemble_statistics` turns the Dataset into per-parameter mean/std (total, cycle-to-cycle,
 device-to-device): the parameter distributions a compact model's variability needs.
 
-The cell comes from a factory ``factory(config, rng) -> cell`` with a ``set_reset(...)`` method
-returning a Dataset with ``V`` and ``I`` (default: :class:`kmc.ecm.ECMCell`, ``model: ECM``).
+The cell comes from a factory ``factory(config, rng) -> cell`` with a ``sweep_iv(voltages, dwell_s,
+quiet=...)`` method returning a Dataset with ``V`` and ``I`` (and ``G`` when the cell reports its
+conductance): :class:`kmc.ecm.ECMCell` for ``model: ECM`` (``electrode``: Ag or Cu),
+:class:`kmc.vcm.VCMCell` for ``model: VCM`` (``material``: HfO2 by default).
 """
 
 from __future__ import annotations
@@ -45,12 +48,14 @@ class ProtocolConfig(MatsimConfig):
     dwell_s: float = Field(0.1, gt=0)
     cycles: int = Field(3, ge=1)
     g_threshold_S: float = Field(0.5 * G_UNIT, gt=0)
+    v_forming: float | None = Field(None, gt=0)   # cycle 0 sweeps to this voltage (forming), when set
 
 
 class EnsembleConfig(MatsimConfig):
     """YAML of ``matsim kmc ensemble``: the cell and the protocol."""
-    model: Literal["ECM"] = "ECM"
-    electrode: str | None = None
+    model: Literal["ECM", "VCM"] = "ECM"
+    electrode: str | None = None          # ECM: active electrode (Ag, Cu)
+    material: str | None = None           # VCM: oxide (default HfO2)
     shape: tuple[int, int, int] = (3, 3, 8)
     T_K: float = Field(300.0, gt=0)
     compliance_A: float | None = Field(2e-5, gt=0)
@@ -75,7 +80,13 @@ def ecm_factory(cfg: EnsembleConfig, rng: np.random.Generator):
     return ECMCell(cfg.electrode, shape=cfg.shape, T_K=cfg.T_K, compliance_A=cfg.compliance_A, seed=rng)
 
 
-FACTORIES: dict[str, Callable] = {"ECM": ecm_factory}
+def vcm_factory(cfg: EnsembleConfig, rng: np.random.Generator):
+    from kmc.vcm import VCMCell
+    return VCMCell(cfg.material or "HfO2", shape=cfg.shape, T_ambient_K=cfg.T_K, compliance_A=cfg.compliance_A,
+                   seed=rng)
+
+
+FACTORIES: dict[str, Callable] = {"ECM": ecm_factory, "VCM": vcm_factory}
 
 
 def switching_parameters(V, I, g_threshold_S: float, G=None) -> dict:
@@ -108,12 +119,14 @@ NAMES = ("V_set", "V_reset", "R_HRS", "R_LRS")
 
 def simulate_device(cfg: EnsembleConfig, seed, device: int, factory: Callable | None = None) -> dict:
     """All cycles of one device with random stream ``device`` of ``seed``: arrays over cycles."""
+    from kmc.experiments import bipolar_cycle
     factory = factory or FACTORIES[cfg.model]
     cell = factory(cfg, make_rng(seed, stream=device))
     p = cfg.protocol
     rows = []
-    for _ in range(p.cycles):
-        ds = cell.set_reset(p.v_set, p.v_reset, n_points=p.n_points, dwell_s=p.dwell_s)
+    for cycle in range(p.cycles):
+        v_up = p.v_forming if (cycle == 0 and p.v_forming is not None) else p.v_set
+        ds = cell.sweep_iv(bipolar_cycle(v_up, p.v_reset, n_points=p.n_points), p.dwell_s, quiet=True)
         G = ds["G"].values if "G" in ds else None
         rows.append(switching_parameters(ds["V"].values, ds["I"].values, p.g_threshold_S, G))
     return {k: np.array([r[k] for r in rows]) for k in NAMES}
@@ -134,7 +147,8 @@ def run_ensemble(config, n_devices: int, comm=None, seed=0, out=None, factory: C
     units = {"V_set": "V", "V_reset": "V", "R_HRS": "ohm", "R_LRS": "ohm"}
     data = {k: (("device", "cycle"), np.stack([r[k] for r in results]), {"units": u}) for k, u in units.items()}
     ds = xr.Dataset(data, coords={"device": np.arange(n), "cycle": np.arange(cfg.protocol.cycles)},
-                    attrs={"model": cfg.model, "electrode": cfg.electrode or "", "seed": str(seed),
+                    attrs={"model": cfg.model, "electrode": cfg.electrode or "", "material": cfg.material or "",
+                           "seed": str(seed),
                            "n_ranks": size, "config": cfg.model_dump_json()})
     ds["V_forming"] = ("device", ds["V_set"].values[:, 0], {"units": "V", "note": "SET voltage of cycle 0"})
     if out is not None and comm.Get_rank() == 0:

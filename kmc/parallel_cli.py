@@ -30,7 +30,8 @@ def cmd_ensemble(args) -> int:
 def configure_ensemble(subparsers) -> argparse.ArgumentParser:
     """Add the ``ensemble`` action to the ``matsim kmc`` sub-parsers."""
     p = subparsers.add_parser("ensemble", help="device-to-device / cycle-to-cycle variability over MPI ranks")
-    p.add_argument("config", help="YAML: model (ECM), electrode (Ag|Cu), shape, T_K, compliance_A, protocol")
+    p.add_argument("config", help="YAML: model (ECM|VCM), electrode (ECM: Ag|Cu), material (VCM: HfO2), shape, T_K, "
+                                  "compliance_A, protocol (v_set, v_reset, v_forming, n_points, dwell_s, cycles, g_threshold_S)")
     p.add_argument("--devices", type=int, required=True, help="number of independent cells (>= MPI ranks)")
     p.add_argument("--out", default="ensemble.nc", help="NetCDF output (rank 0 writes it)")
     p.add_argument("--seed", type=int, default=0, help="root seed; device d uses stream d")

@@ -57,3 +57,23 @@ def test_cli_parser():
     configure_ensemble(parser.add_subparsers())
     args = parser.parse_args(["ensemble", "c.yaml", "--devices", "4", "--out", "e.nc"])
     assert args.devices == 4 and args.out == "e.nc" and callable(args.func)
+
+
+def test_vcm_ensemble_forms_at_a_higher_voltage_than_it_sets(tmp_path):
+    from pathlib import Path
+
+    import kmc
+    cfg = Path(kmc.__file__).parent / "examples" / "vcm_ensemble.yaml"
+    ds = run_ensemble(cfg, 3, comm=SerialComm(), seed=3, out=tmp_path / "vcm.nc")
+    assert ds.attrs["model"] == "VCM" and ds["V_set"].shape == (3, 3)
+    V_form, V_set = ds["V_forming"].values, ds["V_set"].values[:, 1:]
+    assert np.all(np.isfinite(V_form)) and np.all(np.isfinite(V_set))
+    # forming opens a filament through the pristine oxide; later SETs only close the gap left by RESET
+    assert np.all(V_form > V_set.max(axis=1))
+    assert np.all((2.0 < V_form) & (V_form <= 3.5))
+    assert np.all(np.isfinite(ds["V_reset"].values)) and np.all(ds["V_reset"].values < 0)
+    assert np.all(ds["R_HRS"].values[:, 1:] > 5 * ds["R_LRS"].values[:, 1:])
+    # same device streams as a single-device run: device 2 does not depend on devices 0 and 1
+    from kmc.parallel import load_ensemble_config, simulate_device
+    alone = simulate_device(load_ensemble_config(cfg), 3, 2)
+    np.testing.assert_array_equal(alone["V_set"], ds["V_set"].values[2])
