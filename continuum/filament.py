@@ -489,7 +489,7 @@ class MottFilament:
             before = self._state()
             self.relax(c)
             row = self._record(c)
-            at_peak = rows and abs(rows[-1]["V"]) >= max(abs(r["V"]) for r in rows)
+            at_peak = bool(rows) and abs(rows[-1]["V"]) >= max(abs(r["V"]) for r in rows)
             if may_refine and at_peak and abs(row["V"]) < 0.5 * abs(rows[-1]["V"]):
                 self._restore(before)
                 inserted = np.linspace(rows[-1]["I"], v, refine + 2)[1:-1]
