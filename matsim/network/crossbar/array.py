@@ -49,6 +49,19 @@ class CrossbarSolution:
     residual: float = 0.0      #: final max |KCL residual| / current scale
     history: list = field(default_factory=list)  #: relative residual after each Newton iteration
 
+    ARRAYS = ("i_out", "v_row", "v_col", "v_cell", "i_cell")   # the per-input result arrays
+
+    @classmethod
+    def combine(cls, parts: list["CrossbarSolution"], join, iterations) -> "CrossbarSolution":
+        """One batched solution from ``parts``: arrays joined by ``join`` (np.concatenate for batches,
+        np.stack for single inputs), Newton iterations reduced by ``iterations`` (max or sum), PCG
+        iterations summed, the worst residual kept."""
+        out = cls(*(join([getattr(p, f) for p in parts]) for f in cls.ARRAYS))
+        out.iterations = iterations(p.iterations for p in parts)
+        out.linear_iterations = sum(p.linear_iterations for p in parts)
+        out.residual = max(p.residual for p in parts)
+        return out
+
     def to_dataset(self) -> xr.Dataset:
         """The solution as an ``xarray.Dataset`` with units in attrs."""
         lead = ("input",) if self.i_out.ndim == 2 else ()
@@ -290,22 +303,12 @@ class Crossbar:
                 return self._solve_linear(V, vc, squeeze=False)
             parts = [self._solve_linear(V[k:k + chunk], vc[k:k + chunk], squeeze=False)
                      for k in range(0, V.shape[0], chunk)]
-            out = CrossbarSolution(*(np.concatenate([getattr(p, f) for p in parts]) for f in
-                                     ("i_out", "v_row", "v_col", "v_cell", "i_cell")))
-            out.iterations = max(p.iterations for p in parts)
-            out.linear_iterations = sum(p.linear_iterations for p in parts)
-            out.residual = max(p.residual for p in parts)
-            return out
+            return CrossbarSolution.combine(parts, np.concatenate, max)
         sols, prev = [], None
         for k in progress(range(V.shape[0]), desc="crossbar solves", quiet=quiet):
             prev = self._newton(V[k], vc[k], tol, max_iter, dv_max, prev)
             sols.append(prev)
-        out = CrossbarSolution(*(np.stack([getattr(s, f) for s in sols]) for f in
-                                 ("i_out", "v_row", "v_col", "v_cell", "i_cell")))
-        out.iterations = sum(s.iterations for s in sols)
-        out.linear_iterations = sum(s.linear_iterations for s in sols)
-        out.residual = max(s.residual for s in sols)
-        return out
+        return CrossbarSolution.combine(sols, np.stack, sum)
 
     def _solve_linear(self, V, vc, squeeze: bool, rtol: float = 1e-13) -> CrossbarSolution:
         M, N = self.rows, self.cols
@@ -368,7 +371,7 @@ class Crossbar:
             i_out = s.g_col0 * (Wr[:, -1, :] - vc)
         sol = CrossbarSolution(i_out, Ur, Wr, Ur - Wr, cellI.T.reshape(K, M, N))
         if squeeze:
-            for f in ("i_out", "v_row", "v_col", "v_cell", "i_cell"):
+            for f in CrossbarSolution.ARRAYS:
                 setattr(sol, f, getattr(sol, f)[0])
         return sol
 
