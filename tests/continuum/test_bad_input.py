@@ -35,3 +35,15 @@ def test_runaway_raises_convergence_error_not_nan():
     dev = MottFilament("VO2", "axisymmetric", 100e-9, 50e-9, (5, 4), 300.0, Circuit(1e3), T_limit_K=3000.0)
     with pytest.raises(ConvergenceError, match="runaway"):
         dev.transient(1e-9, 1e-10)
+
+
+def test_refine_snapback_and_lumped_table_inputs():
+    dev = MottFilament("VO2", "axisymmetric", 100e-9, 50e-9, (4, 4), 300.0)
+    with pytest.raises(ConfigError, match="refine_snapback.*integer >= 0"):
+        dev.steady_iv(currents=[1e-5], refine_snapback=-1)
+    from continuum.lumped import MottThermalODE
+    iv = dev.steady_iv(currents=[1e-5])
+    with pytest.raises(ConfigError, match="iv.*at least 2 heated points"):
+        MottThermalODE.from_iv(iv, 1e-10)                  # one point is not a table
+    with pytest.raises(ConfigError, match="tau"):
+        MottThermalODE.from_iv(iv, -1e-10)
