@@ -131,6 +131,8 @@ class Crossbar:
         g_col0 = np.inf if self.cols_ideal else 1.0 / (self.r_wire_col + self.r_sense)    # (N,)
         self.system = NodalSystem(M, N, g_row, g_row0, g_col, g_col0)
         self._factors = None
+        self._geff = None          # (cell conductances it was computed for, G_eff)
+        self.adc_range = None      # calibrated ADC full scale per bit line (A), see operations.calibrate_adc
 
     # ---- state ----------------------------------------------------------------------------------
     @property
@@ -174,6 +176,16 @@ class Crossbar:
         """Chord conductance ``I(v_read)/v_read`` (S) of every cell alone (no wires), shape (rows, cols)."""
         v = np.full((self.rows, self.cols), float(v_read))
         return self.cell.current(v) / v
+
+    def effective_conductance(self) -> np.ndarray:
+        """Exact transfer matrix ``G_eff`` (S, shape (cols, rows)) of a linear-cell array: ``I_out = G_eff V``
+        with IR drop (see :mod:`matsim.network.crossbar.transfer`). Cached; recomputed whenever the cell
+        conductances differ from those it was computed for (reprogramming, new states)."""
+        from matsim.network.crossbar.transfer import effective_conductance
+        D = np.asarray(self.cell.conductance(np.zeros((self.rows, self.cols))), dtype=float) if self.linear else None
+        if self._geff is None or D is None or not np.array_equal(self._geff[0], D):
+            self._geff = (None if D is None else D.copy(), effective_conductance(self))
+        return self._geff[1]
 
     # ---- inputs -----------------------------------------------------------------------------------
     def _inputs(self, v_rows, v_cols, batch: bool):
@@ -312,7 +324,6 @@ class Crossbar:
 
     def _solve_linear(self, V, vc, squeeze: bool, rtol: float = 1e-13) -> CrossbarSolution:
         M, N = self.rows, self.cols
-        K = V.shape[0]
         U = np.repeat(V.T, N, axis=0)                              # (MN, K): U[i*N+j] = V[i]
         W = np.tile(vc.T, (M, 1))                                  # (MN, K): W[i*N+j] = vc[j]
         D = np.asarray(self.cell.conductance(np.zeros((M, N))), dtype=float).ravel()
@@ -433,6 +444,11 @@ class Crossbar:
         """Vector-matrix multiply with DAC/ADC quantization and read noise: bit-line currents (A)."""
         from matsim.network.crossbar.operations import read
         return read(self, x, v_read, bits_dac, bits_adc, **kw)
+
+    def calibrate_adc(self, X_cal, v_read: float = 0.2, bits_dac: int | None = None, margin: float = 1.0):
+        """Fix the per-column ADC full scale on calibration inputs; see operations.calibrate_adc."""
+        from matsim.network.crossbar.operations import calibrate_adc
+        return calibrate_adc(self, X_cal, v_read, bits_dac, margin)
 
     def program(self, target_G, scheme: str = "V/2", verify: bool = True, tolerance: float = 0.05,
                 max_pulses: int = 100, **kw) -> xr.Dataset:

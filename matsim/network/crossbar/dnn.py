@@ -116,7 +116,8 @@ class AnalogLinear:
     """
 
     def __init__(self, n_in: int, n_out: int, device: PulsedDevice | CompactPulsedDevice | None = None, algorithm: str = "sgd",
-                 gamma: float = 0.0, transfer_every: int = 1, lr_transfer: float = 0.05, seed=None, index: int = 0):
+                 gamma: float = 0.0, transfer_every: int = 1, lr_transfer: float = 0.05, seed=None, index: int = 0,
+                 io=None):
         self.n_in = validate.positive_int("n_in", n_in)
         self.n_out = validate.positive_int("n_out", n_out)
         self.device = device
@@ -135,14 +136,41 @@ class AnalogLinear:
         self.A = np.zeros_like(w0)       # the fast gradient array (Tiki-Taka only)
         self._n_updates = 0
         self._col = 0
+        self.io = io
+        self.tile = None
+        if io is not None:
+            from matsim.network.crossbar.tiles import TiledMatrix
+            self.tile = TiledMatrix(n_in + 1, n_out, io, w_max=None if device is None else device.w_max,
+                                    seed=seed, index=index)
 
     @property
     def weights(self) -> np.ndarray:
         """Effective weights (n_out, n_in + 1), last column = bias."""
         return self.gamma * self.A + self.C if self.algorithm == "tikitaka" else self.C
 
-    def forward(self, x) -> np.ndarray:
+    def forward(self, x, hardware: bool = True) -> np.ndarray:
+        """``y = W [x, 1]``: through the tiles' peripherals (:mod:`.io`) when the layer has an ``io`` config
+        (and ``hardware``), else the float product."""
+        if hardware and self.io is not None and self.io.forward:
+            self.tile.set_weights(self.weights)
+            return self.tile.forward(np.hstack([x, np.ones((x.shape[0], 1))]))
         return x @ self.weights[:, :-1].T + self.weights[:, -1]
+
+    def backward(self, delta) -> np.ndarray:
+        """``W^T delta`` without the bias row: the transposed read of the tiles (with ``io``) or floats."""
+        if self.io is not None and self.io.backward:
+            self.tile.set_weights(self.weights)
+            return self.tile.backward(delta)[:, :-1]
+        return delta @ self.weights[:, :-1]
+
+    def calibrate(self, x) -> None:
+        """Fix the tiles' forward ADC ranges on calibration inputs ``x`` (n, n_in)."""
+        if self.tile is not None:
+            x = np.asarray(x, dtype=float)
+            if x.ndim != 2 or x.shape[1] != self.n_in:
+                raise ConfigError("calibration", f"array{x.shape}", f"calibration inputs of shape (n, {self.n_in})")
+            self.tile.set_weights(self.weights)
+            self.tile.calibrate(np.hstack([x, np.ones((x.shape[0], 1))]))
 
     def _pulse(self, w, dW):
         dev = self.device
@@ -211,13 +239,15 @@ class AnalogMLP:
     """
 
     def __init__(self, sizes, device: PulsedDevice | None = None, algorithm: str = "sgd",
-                 out_scale: float = 4.0, seed=None, **layer_kw):
+                 out_scale: float = 4.0, seed=None, io=None, n_calibration: int = 256, **layer_kw):
         sizes = [validate.positive_int("sizes", s) for s in sizes]
         if len(sizes) < 2:
             raise ConfigError("sizes", sizes, "at least [n_inputs, n_outputs]")
         self.sizes, self.out_scale = sizes, float(out_scale)
-        self.layers = [AnalogLinear(a, b, device, algorithm, seed=seed, index=k, **layer_kw)
-                       for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:]))]
+        self.io = io
+        self.n_calibration = validate.positive_int("n_calibration", n_calibration)
+        self.layers = [AnalogLinear(a, b, device, algorithm, seed=seed, index=k, io=io, **layer_kw)
+                       for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:], strict=True))]
         self.rng = make_rng(seed, stream=12)
         self.history_: list[float] = []
 
@@ -228,18 +258,33 @@ class AnalogMLP:
             acts.append(z if k == len(forwards) - 1 else np.clip(z, 0.0, 1.0))
         return acts
 
-    def predict_logits(self, X, crossbars=None, **read_kw) -> np.ndarray:
-        """Output logits; with ``crossbars`` (one per layer, from :meth:`to_crossbars`) via crossbar reads."""
+    def calibrate(self, X) -> "AnalogMLP":
+        """Fix every tile's forward ADC range on calibration inputs ``X`` (n, n_inputs), layer by layer
+        (each layer calibrated on the hardware-aware activations of the previous one)."""
+        X = np.asarray(X, dtype=float)
+        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
+            raise ConfigError("calibration", f"array{X.shape}", f"calibration inputs of shape (n, {self.sizes[0]})")
+        a = X
+        for k, layer in enumerate(self.layers):
+            layer.calibrate(a)
+            z = layer.forward(a)
+            a = z if k == len(self.layers) - 1 else np.clip(z, 0.0, 1.0)
+        return self
+
+    def predict_logits(self, X, crossbars=None, hardware: bool = True, **read_kw) -> np.ndarray:
+        """Output logits; with ``crossbars`` (one per layer, from :meth:`to_crossbars`) via crossbar reads,
+        else through the layers' IO tiles (if the network has ``io`` and ``hardware``) or floats."""
         X = np.asarray(X, dtype=float)
         if crossbars is None:
-            fwd = lambda k, a: self.layers[k].forward(a)
+            fwd = lambda k, a: self.layers[k].forward(a, hardware)
         else:
             fwd = lambda k, a: crossbar_forward(self.layers[k], crossbars[k], a, **read_kw)
         return self.out_scale * self._activations(X, [fwd] * len(self.layers))[-1]
 
-    def score(self, X, y, crossbars=None, **read_kw) -> float:
+    def score(self, X, y, crossbars=None, hardware: bool = True, **read_kw) -> float:
         """Classification accuracy (fraction)."""
-        return float(np.mean(np.argmax(self.predict_logits(X, crossbars, **read_kw), axis=1) == np.asarray(y)))
+        return float(np.mean(np.argmax(self.predict_logits(X, crossbars, hardware, **read_kw), axis=1)
+                             == np.asarray(y)))
 
     def fit(self, X, y, epochs: int = 10, lr: float = 0.05, batch_size: int = 8, quiet: bool = True) -> "AnalogMLP":
         """Mini-batch training with pulsed updates (cross-entropy); records the loss per epoch in ``history_``."""
@@ -252,6 +297,8 @@ class AnalogMLP:
         Y = np.eye(self.sizes[-1])[y]
         for _ in progress(range(validate.positive_int("epochs", epochs)), desc="training", quiet=quiet):
             order = self.rng.permutation(X.shape[0])
+            if self.io is not None and self.io.needs_range:      # periodic ADC calibration (once per epoch)
+                self.calibrate(X[order[:self.n_calibration]])
             loss = 0.0
             for s in range(0, X.shape[0], batch_size):
                 b = order[s:s + batch_size]
@@ -261,13 +308,24 @@ class AnalogMLP:
                 delta = self.out_scale * (p - Y[b])
                 for k in range(len(self.layers) - 1, -1, -1):
                     layer = self.layers[k]
-                    W = layer.weights[:, :-1].copy()
+                    back = layer.backward(delta) if k > 0 else None     # with the weights of the forward pass
                     layer.update(acts[k], delta, lr)
                     if k > 0:
                         a = acts[k]
-                        delta = (delta @ W) * ((a > 0) & (a < 1))
+                        delta = back * ((a > 0) & (a < 1))
             self.history_.append(loss / X.shape[0])
         return self
+
+    def calibrate_crossbars(self, crossbars, X, v_read: float = 0.2, bits_dac: int | None = None,
+                            margin: float = 1.0) -> None:
+        """Fix the ADC range of every crossbar (one per layer) on calibration inputs ``X``: layer k is
+        calibrated on the activations of the crossbar reads of the layers before it."""
+        a = np.asarray(X, dtype=float)
+        for k, (layer, xb) in enumerate(zip(self.layers, crossbars, strict=True)):
+            xa = np.hstack([a, np.ones((a.shape[0], 1))])
+            xb.calibrate_adc(xa, v_read, bits_dac, margin)
+            if k < len(self.layers) - 1:
+                a = np.clip(crossbar_forward(layer, xb, a, v_read=v_read, bits_dac=bits_dac), 0.0, 1.0)
 
     def to_crossbars(self, G_min: float = 1e-6, G_max: float = 1e-4, device=None, v_read: float = 0.2, **xb_kw):
         """One :class:`~matsim.network.crossbar.Crossbar` per layer holding its conductance pairs.

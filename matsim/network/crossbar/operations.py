@@ -4,7 +4,12 @@ Read (analog VMM; Xia & Yang, Nat. Mater. 18, 309 (2019))::
 
     v_i   = v_read * Q_dac(x_i),       Q_b(x) = round(x (2^(b-1) - 1)) / (2^(b-1) - 1)   (x in [-1, 1])
     I_j   = exact crossbar solve (wires, nonlinear cells)  + read noise  sigma_read * |I_j|
-    out_j = Q_adc(I_j / I_range) * I_range
+    out_j = Q_adc(I_j / I_range,j) * I_range,j
+
+``I_range,j`` is the ADC full scale of bit line j: fixed by :func:`calibrate_adc` on calibration inputs
+(``margin * max |I_j|``) and then used for every read, so an input read alone and inside a batch give the
+same output. Linear cells are read through the cached exact transfer matrix ``G_eff`` (:mod:`.transfer`)
+once it exists or when the batch is large (>= rows/8 inputs), else by the batched exact solve.
 
 Programming (seed 002 §5; Alibart, Gao, Hoskins & Strukov, Nanotechnology 23, 075201 (2012);
 Kim et al., Nat. Commun. 12, 5198 (2021): 64 x 64 passive array, 5 % write-verify): cells are
@@ -52,14 +57,40 @@ def apply_drift(G, t: float, nu: float, t0: float = 1.0):
     return np.asarray(G, dtype=float) * (max(t, t0) / t0) ** (-nu)
 
 
+def _solve_currents(xb, V, quiet: bool = True) -> np.ndarray:
+    """Bit-line currents (A) for word-line voltages V (K, rows): G_eff for linear cells when cached or the
+    batch is large, else the exact batched solve."""
+    if xb.linear and (xb._geff is not None or V.shape[0] >= max(2, xb.rows // 8)):
+        return V @ xb.effective_conductance().T
+    return xb.solve_many(V, quiet=quiet).i_out
+
+
+def calibrate_adc(xb, X_cal, v_read: float = 0.2, bits_dac: int | None = None, margin: float = 1.0,
+                  quiet: bool = True) -> np.ndarray:
+    """Fix the ADC full scale of every bit line (A, shape (cols,)): ``margin * max_k |I_j(x_k)|`` over the
+    noise-free reads of the calibration inputs ``X_cal`` (n, rows); stored as ``xb.adc_range`` and used
+    by every later :func:`read` that does not pass ``i_range``."""
+    X = np.asarray(validate.finite("calibration", X_cal), dtype=float)
+    if X.ndim != 2 or X.shape[1] != xb.rows or X.shape[0] < 1:
+        raise ConfigError("calibration", f"array{X.shape}", f"calibration inputs of shape (n, rows) = (n, {xb.rows})")
+    validate.positive("v_read", v_read, "V")
+    margin = validate.positive("margin", margin)
+    I = _solve_currents(xb, v_read * quantize(X, bits_dac), quiet)
+    r = margin * np.max(np.abs(I), axis=0)
+    xb.adc_range = np.where(r > 0, r, max(float(np.max(r)), 1e-30))
+    return xb.adc_range
+
+
 def read(xb, x, v_read: float = 0.2, bits_dac: int | None = None, bits_adc: int | None = None,
-         i_range: float | None = None, read_noise: float = 0.0, seed=None, quiet: bool = True,
+         i_range=None, read_noise: float = 0.0, seed=None, quiet: bool = True,
          drift_nu: float = 0.0, t_read: float = 1.0, t0: float = 1.0) -> np.ndarray:
     """Analog vector-matrix multiply: bit-line currents (A) for inputs ``x`` (shape (rows,) or (K, rows)).
 
     ``x`` in [-1, 1] is scaled to word-line voltages ``v_read * x`` after ``bits_dac`` quantization;
     currents get relative Gaussian read noise ``read_noise`` (std / |I|) and are quantized with
-    ``bits_adc`` over ``[-i_range, i_range]`` (default: the largest |I| of this call).
+    ``bits_adc`` over ``[-i_range, i_range]`` (A, scalar or one per column). Default: the calibrated
+    ``xb.adc_range`` (:func:`calibrate_adc`); an uncalibrated array falls back to the largest |I| of this
+    call (an oracle range that depends on the batch; kept for compatibility).
     """
     x = np.asarray(validate.finite("x", x), dtype=float)
     single = x.ndim == 1
@@ -79,12 +110,19 @@ def read(xb, x, v_read: float = 0.2, bits_dac: int | None = None, bits_adc: int 
         G = apply_drift(xb.element.G, t_read, drift_nu, t0)
         xb = copy.deepcopy(xb)
         xb.set_conductances(G)
-    I = xb.solve_many(V, quiet=quiet).i_out
+    I = _solve_currents(xb, V, quiet)
     if read_noise > 0:
         I = I * (1.0 + read_noise * make_rng(seed, stream=7).standard_normal(I.shape))
     if bits_adc is not None:
-        rng_ = float(np.max(np.abs(I))) if i_range is None else validate.positive("i_range", i_range, "A")
-        rng_ = rng_ if rng_ > 0 else 1.0
+        if i_range is not None:
+            rng_ = np.asarray(i_range, dtype=float)
+            if rng_.shape not in ((), (xb.cols,)) or not np.all(np.isfinite(rng_)) or np.any(rng_ <= 0):
+                raise ConfigError("i_range", i_range, f"an ADC full scale > 0 A, scalar or {xb.cols} values")
+        elif getattr(xb, "adc_range", None) is not None:
+            rng_ = xb.adc_range
+        else:
+            rng_ = float(np.max(np.abs(I)))
+            rng_ = rng_ if rng_ > 0 else 1.0
         I = quantize(I / rng_, bits_adc) * rng_
     return I[0] if single else I
 
