@@ -56,6 +56,22 @@ class PulsedDevice:
     def dw_min(self) -> float:
         return 2.0 * self.w_max / self.n_states
 
+    @property
+    def symmetry_point(self) -> float:
+        """Weight where up and down steps are equal: 0 for this model (soft bounds symmetric about 0)."""
+        return 0.0
+
+    def symmetry_points(self, shape) -> np.ndarray:
+        return np.zeros(shape)
+
+    @staticmethod
+    def from_compact(model, up, down, **kw):
+        """A pulsed device from a compact model's own pulse response (dG(G) lookup tables, cycle-to-cycle
+        noise, device-to-device variation, symmetry point); see
+        :meth:`matsim.network.crossbar.devices.LUTPulsedDevice.from_compact`."""
+        from matsim.network.crossbar.devices import LUTPulsedDevice
+        return LUTPulsedDevice.from_compact(model, up, down, **kw)
+
     def apply_pulses(self, w, n, rng) -> np.ndarray:
         """Weights after ``n`` signed pulses (integer array, + = up) applied to ``w``."""
         w = np.asarray(w, dtype=float)

@@ -1,0 +1,103 @@
+"""Pulsed training devices from compact models: lookup tables of the model's own pulse response."""
+
+import numpy as np
+import pytest
+
+from compact import ECRAM, VTEAM, JARTVCM, StanfordPKU, TaOxExtended, Yakopcic
+from compact.selector import Selector
+from matsim.core.errors import ConfigError
+from matsim.network.crossbar.devices import LUTPulsedDevice, Pulse, pulse_train
+from matsim.network.crossbar.dnn import PulsedDevice
+
+# pulses (amplitude V, width s) that raise / lower the read conductance of each model
+PULSES = {
+    "StanfordPKU": (StanfordPKU, (1.4, 1e-9), (-1.2, 1e-9)),
+    "JARTVCM": (JARTVCM, (-1.2, 1e-9), (0.45, 1e-9)),
+    "VTEAM": (VTEAM, (-0.22, 1e-10), (0.21, 1e-10)),
+    "Yakopcic": (Yakopcic, (0.5, 1e-6), (-0.5, 1e-6)),
+    "TaOxExtended": (TaOxExtended, (0.45, 1e-6), (-0.42, 1e-6)),
+    "ECRAM": (ECRAM, (1.0, 1e-6), (-1.0, 1e-6)),
+}
+
+
+def lut_train(dev, w0, sign, n):
+    w = [w0]
+    for _ in range(n):
+        w.append(float(dev.apply_pulses(np.array([w[-1]]), np.array([sign]))[0]))
+    return dev.conductance(np.array(w))
+
+
+@pytest.fixture(scope="module")
+def pku():
+    return LUTPulsedDevice.from_compact(StanfordPKU(), up=(1.4, 1e-9), down=(-1.2, 1e-9), noise=0.0)
+
+
+def test_from_compact_reproduces_stanford_pulse_by_pulse(pku):
+    """The table device follows the model's own pulse-by-pulse conductance (integrated dstate_dt) to 1 %,
+    from states that are not table nodes, in both directions (abrupt SET, gradual RESET)."""
+    m = StanfordPKU()
+    assert pku.window[1] / pku.window[0] > 10
+    for g0 in (0.47e-9, 0.71e-9, 0.93e-9):          # gaps inside the window of these pulses
+        for p, sign in (((1.4, 1e-9), 1), ((-1.2, 1e-9), -1)):
+            _, G = pulse_train(m, Pulse(*p), np.array([g0]), 40)
+            G_lut = lut_train(pku, float(pku.weight(G[0])), sign, 40)
+            assert np.max(np.abs(G_lut - G) / G) < 0.01, (g0, p)
+            assert sign * (G[-1] - G[0]) > 0
+
+
+def test_same_api_as_pulsed_device(pku):
+    assert PulsedDevice.from_compact(StanfordPKU(), up=Pulse(1.4, 1e-9), down=Pulse(-1.2, 1e-9)).n_states == pku.n_states
+    # the symmetry point: up and down steps equal there, not at w = 0 for this device
+    w = np.array([pku.symmetry_point])
+    assert pku.step(w, True)[0] == pytest.approx(-pku.step(w, False)[0], rel=1e-3)
+    assert abs(pku.symmetry_point) > 0.05
+    assert pku.dw_min > 0 and pku.n_states == round(2 * pku.w_max / pku.dw_min)
+
+
+@pytest.mark.parametrize("name", list(PULSES))
+def test_apply_pulses_for_every_switching_model(name):
+    cls, up, down = PULSES[name]
+    m = cls()
+    dev = PulsedDevice.from_compact(m, up=up, down=down, max_pulses=300, noise=0.0)
+    w0 = np.zeros(5)
+    assert np.all(dev.apply_pulses(w0, np.full(5, 3)) > w0)
+    assert np.all(dev.apply_pulses(w0, np.full(5, -3)) < w0)
+    _, G = pulse_train(m, Pulse(*up), np.asarray(m.initial_state()) if name != "Yakopcic" else np.array([0.3]), 10)
+    if dev.window[0] < G[0] < dev.window[1]:
+        G_lut = lut_train(dev, float(dev.weight(G[0])), 1, 10)
+        ok = G <= dev.window[1]
+        assert np.max(np.abs(G_lut[ok] - G[ok]) / G[ok]) < 0.01
+
+
+def test_cycle_and_device_variation():
+    m = ECRAM()
+    spread = {"n_states": 0.3, "asym": ("normal", 2.0)}
+    dev = LUTPulsedDevice.from_compact(m, up=(1.0, 1e-6), down=(-1.0, 1e-6), d2d=spread, n_devices=4, seed=3,
+                                       max_pulses=400)
+    assert dev.noise == m.p.sigma_c2c                       # the model's own cycle-to-cycle noise by default
+    assert dev.n_devices == 4
+    idx = dev.device_index((6, 7))
+    assert set(np.unique(idx)) <= {0, 1, 2, 3} and len(np.unique(idx)) > 1
+    sp = dev.symmetry_points((6, 7))
+    assert np.ptp(dev.symmetry_point_d) > 0.01               # device-to-device spread of the symmetry point
+    assert sp.shape == (6, 7)
+    w = np.zeros((6, 7))
+    a = dev.apply_pulses(w, np.full((6, 7), 5), np.random.default_rng(0))
+    b = dev.apply_pulses(w, np.full((6, 7), 5), np.random.default_rng(0))
+    c = dev.apply_pulses(w, np.full((6, 7), 5))            # no rng: deterministic steps
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+    # deterministic 5-pulse steps differ between devices
+    assert np.ptp(c) > 0.1 * np.mean(c)
+
+
+def test_device_without_pulse_response():
+    with pytest.raises(ConfigError, match="up"):            # below the SET threshold: nothing moves
+        LUTPulsedDevice.from_compact(StanfordPKU(), up=(0.1, 1e-9), down=(-1.2, 1e-9), max_pulses=20)
+    with pytest.raises(ConfigError, match="up"):            # wrong polarity
+        LUTPulsedDevice.from_compact(StanfordPKU(), up=(-1.2, 1e-9), down=(1.4, 1e-9), max_pulses=20)
+    with pytest.raises(ConfigError, match="up|down"):       # a selector has no memory
+        LUTPulsedDevice.from_compact(Selector(), up=(1.0, 1e-9), down=(-1.0, 1e-9), max_pulses=20)
+    with pytest.raises(ConfigError, match="model"):
+        LUTPulsedDevice.from_compact(1e-5, up=(1.0, 1e-9), down=(-1.0, 1e-9))
+    with pytest.raises(ConfigError, match="width"):
+        Pulse(1.0, 0.0)
