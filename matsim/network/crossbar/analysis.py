@@ -12,12 +12,23 @@ from matsim.core import validate
 from matsim.core.rng import make_rng
 
 
-def digits_split(seed: int = 0, test_size: float = 0.25):
-    """sklearn digits, pixels scaled to [0, 1]: (X_train, X_test, y_train, y_test)."""
+def digits_split(seed: int = 0, test_size: float = 0.25, size: int = 8):
+    """sklearn digits, pixels scaled to [0, 1]: (X_train, X_test, y_train, y_test).
+
+    ``size`` > 8 upsamples the 8 x 8 images to ``size x size`` (bilinear, ``scipy.ndimage.zoom``), e.g. 28 for
+    MNIST-shaped 784-input networks (no MNIST offline); ``test_size=0`` returns (X, None, y, None), all 1797.
+    """
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
     X, y = load_digits(return_X_y=True)
-    return train_test_split(X / 16.0, y, test_size=test_size, random_state=seed, stratify=y)
+    X = X / 16.0
+    size = validate.positive_int("size", size, minimum=8)
+    if size != 8:
+        from scipy.ndimage import zoom
+        X = np.clip(zoom(X.reshape(-1, 8, 8), (1, size / 8, size / 8), order=1), 0.0, 1.0).reshape(len(X), -1)
+    if test_size == 0:
+        return X, None, y, None
+    return train_test_split(X, y, test_size=test_size, random_state=seed, stratify=y)
 
 
 def accuracy_vs_bits(net, X, y, bits=(2, 3, 4, 5, 6, 8), **xb_kw) -> xr.Dataset:
