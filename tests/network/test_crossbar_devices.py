@@ -101,3 +101,51 @@ def test_device_without_pulse_response():
         LUTPulsedDevice.from_compact(1e-5, up=(1.0, 1e-9), down=(-1.0, 1e-9))
     with pytest.raises(ConfigError, match="width"):
         Pulse(1.0, 0.0)
+
+
+# ---- training algorithms with table devices ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def digits():
+    from matsim.network.crossbar.analysis import digits_split
+    return digits_split(0)
+
+
+def test_zero_shift_references_a_to_the_symmetry_point(pku):
+    from matsim.network.crossbar.dnn import AnalogLinear
+    on = AnalogLinear(8, 3, pku, "tikitaka", seed=0)
+    off = AnalogLinear(8, 3, pku, "tikitaka", seed=0, zero_shift=False)
+    assert np.allclose(on.A_ref, pku.symmetry_point) and np.allclose(on.A, on.A_ref)
+    assert np.all(off.A_ref == 0)
+    # alternating up/down pulses drive a device to its symmetry point: A read relative to it stays ~0
+    rng = np.random.default_rng(0)
+    w = np.full(20, -0.8)
+    for _ in range(400):
+        w = pku.apply_pulses(w, np.ones(20, int), rng)
+        w = pku.apply_pulses(w, -np.ones(20, int), rng)
+    assert np.allclose(w, pku.symmetry_point, atol=3 * pku.dw_min)
+
+
+@pytest.mark.parametrize("algo", ["tikitaka", "ttv2", "chopped"])
+def test_tiki_taka_variants_train(digits, algo):
+    from matsim.network.crossbar.dnn import AnalogMLP
+    Xtr, Xte, ytr, yte = digits
+    dev = PulsedDevice(n_states=100, asymmetry=1.0)
+    net = AnalogMLP([64, 10], dev, algo, seed=0, chop_every=10).fit(Xtr, ytr, epochs=3, lr=0.02)
+    assert net.score(Xte, yte) >= 0.85
+    layer = net.layers[0]
+    if algo != "tikitaka":                     # TTv2: only whole pulses leave the digital buffer
+        assert np.all(np.abs(layer.H) < dev.dw_min + 1e-12)
+
+
+def test_global_drift_compensation_removes_uniform_drift(digits):
+    """With one drift exponent for all cells and no read noise, drift is a global scale per layer, which GDC
+    removes exactly: the accuracy stays that of t0 at every time; without GDC it changes."""
+    from matsim.network.crossbar.analysis import accuracy_over_time
+    from matsim.network.crossbar.dnn import AnalogMLP
+    Xtr, Xte, ytr, yte = digits
+    net = AnalogMLP([64, 16, 10], None, seed=0).fit(Xtr, ytr, epochs=3, lr=0.02)
+    ds = accuracy_over_time(net, Xte, yte, program=False, nu_std=0.0, read_noise=0.0, nu_mean=0.1)
+    assert np.all(ds.accuracy_gdc.values == ds.accuracy_gdc.values[0])
+    assert np.any(ds.accuracy.values != ds.accuracy.values[0])
+    noisy = accuracy_over_time(net, Xte, yte, program=False, nu_std=0.03, read_noise=0.02)
+    assert noisy.accuracy_gdc.values[-1] < noisy.accuracy_gdc.values[0]      # drift spread is not compensated

@@ -88,6 +88,82 @@ def accuracy_vs_asymmetry(data, asymmetries=(0.0, 0.25, 0.5, 0.75, 1.0), n_state
                       attrs={"n_states": n_states, "title": "accuracy vs asymmetry: SGD vs Tiki-Taka"})
 
 
+def accuracy_over_time(net, X, y, device=None, G_min: float = 1e-5, G_max: float = 1e-4,
+                       times=(1.0, 60.0, 3600.0, 86400.0, 2.592e6, 3.156e7), nu_mean: float = 0.05,
+                       nu_std: float = 0.02, read_noise: float = 0.01, tolerance: float = 0.05, v_read: float = 0.1,
+                       X_cal=None, seed: int = 0, scheme: str = "V/3", program: bool = True) -> xr.Dataset:
+    """Accuracy of a trained network whose weights are programmed by write-verify onto compact cells, vs
+    time after programming, with and without global drift compensation (GDC).
+
+    Each layer's conductance pairs (G_min..G_max, S) are written with :func:`.operations.program`
+    (``device``, default :class:`compact.StanfordPKU`; ``tolerance``; ``scheme`` half-bias), giving the
+    programmed ``G_0``. At time ``t`` (s) after programming (reference ``t_0`` = 1 s) every cell drifts and is
+    read with relative Gaussian noise (Ielmini et al., IEEE TED 54, 308 (2007); statistics as in
+    Joshi et al., Nat. Commun. 11, 2473 (2020))::
+
+        G(t) = G_0 (t / t_0)^(-nu_ij) (1 + sigma_read N(0, 1)),    nu_ij ~ N(nu_mean, nu_std), >= 0
+
+    (``nu_mean``, ``nu_std``: assumed, of the order reported for phase-change memory; filamentary RRAM
+    drifts less). GDC (Joshi et al. 2020): each layer's outputs are multiplied by
+    ``alpha(t) = sum |y(t_0)| / sum |y(t)|`` measured on calibration inputs ``X_cal`` (default ``X[:64]``).
+    ``program=False``: ``G_0`` = the targets (ideal programming; drift and noise only).
+    """
+    from compact import StanfordPKU
+    from matsim.network.crossbar.array import Crossbar
+    device = StanfordPKU() if device is None else device
+    X = np.asarray(X, dtype=float)
+    X_cal = X[:64] if X_cal is None else np.asarray(X_cal, dtype=float)
+    rng = make_rng(seed, stream=23)
+    t0 = 1.0
+    programmed, maps, stats = [], [], []
+    for layer in net.layers:
+        G = layer.conductance_pairs(G_min, G_max)
+        maps.append(layer._map)
+        if not program:
+            programmed.append(G)
+            stats.append(1.0)
+            continue
+        xb = Crossbar(G.shape[0], G.shape[1], device)
+        ds = xb.program(G, scheme=scheme, tolerance=tolerance, v_read=v_read, quiet=True)
+        programmed.append(np.asarray(ds.G_final.values))
+        stats.append(float(ds.attrs["fraction_in_tolerance"]))
+    nus = [np.maximum(nu_mean + nu_std * rng.standard_normal(g.shape), 0.0) for g in programmed]
+
+    def logits(Xin, Gs, alphas=None):
+        a = Xin
+        for k, (G, (wm, span)) in enumerate(zip(Gs, maps, strict=True)):
+            I = np.hstack([a, np.ones((a.shape[0], 1))]) @ G
+            z = wm * (I[:, 0::2] - I[:, 1::2]) / span
+            z = z * (alphas[k] if alphas is not None else 1.0)
+            a = z if k == len(Gs) - 1 else np.clip(z, 0.0, 1.0)
+        return net.out_scale * a
+
+    def layer_sums(Xin, Gs):
+        sums, a = [], Xin
+        for k, (G, (wm, span)) in enumerate(zip(Gs, maps, strict=True)):
+            I = np.hstack([a, np.ones((a.shape[0], 1))]) @ G
+            z = wm * (I[:, 0::2] - I[:, 1::2]) / span
+            sums.append(float(np.sum(np.abs(I))))
+            a = z if k == len(Gs) - 1 else np.clip(z, 0.0, 1.0)
+        return sums
+
+    ref = layer_sums(X_cal, programmed)
+    acc, acc_gdc = [], []
+    for t in times:
+        t = validate.positive("times", t, "s")
+        Gs = [g * (max(t, t0) / t0) ** (-nu) * (1.0 + read_noise * rng.standard_normal(g.shape))
+              for g, nu in zip(programmed, nus, strict=True)]
+        acc.append(float(np.mean(np.argmax(logits(X, Gs), 1) == y)))
+        alphas = [r / max(s, 1e-300) for r, s in zip(ref, layer_sums(X_cal, Gs), strict=True)]
+        acc_gdc.append(float(np.mean(np.argmax(logits(X, Gs, alphas), 1) == y)))
+    return xr.Dataset({"accuracy": ("time", acc, {"units": "1"}),
+                       "accuracy_gdc": ("time", acc_gdc, {"units": "1", "long_name": "with global drift compensation"})},
+                      coords={"time": ("time", list(times), {"units": "s"})},
+                      attrs={"float_accuracy": net.score(X, y, hardware=False), "device": type(device).__name__,
+                             "fraction_in_tolerance": stats, "nu_mean": nu_mean, "nu_std": nu_std,
+                             "read_noise": read_noise, "title": "accuracy vs time after programming"})
+
+
 def ir_drop_vs_size(sizes=(16, 32, 64, 128, 256), r_wire: float = 1.0, G_range=(1e-6, 1e-4), v_read: float = 0.2,
                     seed: int = 0) -> xr.Dataset:
     """Relative error ``|I - G^T v| / |G^T v|`` (2-norm) of the analog VMM vs array size (n x n, random G)."""

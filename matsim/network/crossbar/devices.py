@@ -243,6 +243,10 @@ class LUTPulsedDevice:
         d = np.zeros(w.shape, dtype=int) if d is None else np.broadcast_to(d, w.shape)
         u = self._to_u(w)
         out = u.copy()
+        if self.n_devices == 1:
+            ug, uu, ud = self.tables[0]
+            nxt = np.interp(u, ug, uu if up else ud)
+            return self._to_w(np.maximum(nxt, u) if up else np.minimum(nxt, u)) - w
         for k in np.unique(d):
             sel = d == k
             ug, uu, ud = self.tables[k]
@@ -260,15 +264,21 @@ class LUTPulsedDevice:
         w = w.copy()
         d = self.device_index(w.shape)
         lo, hi = -self.w_max, self.w_max
-        remaining, up = np.abs(n), n > 0
+        flat_w, flat_d = w.reshape(-1), d.reshape(-1)
+        remaining, up = np.abs(n).reshape(-1), (n > 0).reshape(-1)
         for _ in range(int(remaining.max(initial=0))):
-            active = remaining > 0
-            s = np.where(up, self.step(w, True, d), self.step(w, False, d))
+            active = np.flatnonzero(remaining > 0)
+            wa, da, ua = flat_w[active], flat_d[active], up[active]
+            s = np.empty(active.size)
+            if ua.any():
+                s[ua] = self.step(wa[ua], True, da[ua])
+            if not ua.all():
+                s[~ua] = self.step(wa[~ua], False, da[~ua])
             if self.noise > 0 and rng is not None:
-                s = s * (1.0 + self.noise * rng.standard_normal(w.shape))
-            w = np.where(active, np.clip(w + s, lo, hi), w)
-            remaining = remaining - active
-        return w
+                s = s * (1.0 + self.noise * rng.standard_normal(s.shape))
+            flat_w[active] = np.clip(wa + s, lo, hi)
+            remaining[active] -= 1
+        return flat_w.reshape(w.shape)
 
     def conductance(self, w) -> np.ndarray:
         """Read conductance (S) of weights ``w``."""

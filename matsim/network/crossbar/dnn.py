@@ -128,18 +128,27 @@ class AnalogLinear:
     """Fully connected layer ``y = W [x, 1]`` whose weights live on pulsed devices (or floats).
 
     ``device=None``: floating-point weights (the digital baseline). ``algorithm``: ``"sgd"`` (pulsed
-    outer-product updates on one array) or ``"tikitaka"`` (arrays A and C, see module docstring).
+    outer-product updates on one array), ``"tikitaka"`` (arrays A and C, see module docstring), ``"ttv2"``
+    (Tiki-Taka v2: the A reads are low-pass filtered in a digital buffer H and moved to C by whole pulses;
+    Gokmen, Front. Artif. Intell. 4, 699148 (2021)) or ``"chopped"`` (TTv2 with a sign chopper per input
+    column on the A updates and reads, flipped every ``chop_every`` column sweeps, which cancels A's
+    remaining offset; Rasch et al., Nat. Commun. 15, 8296 (2024)). ``zero_shift`` (default True): A is
+    referenced to its devices' symmetry points (``device.symmetry_points``; the zero-shifting of
+    Kim et al., Front. Artif. Intell. 2021), so A decays to zero and not to an offset.
     """
+
+    ALGORITHMS = ("sgd", "tikitaka", "ttv2", "chopped")
 
     def __init__(self, n_in: int, n_out: int, device: PulsedDevice | CompactPulsedDevice | None = None, algorithm: str = "sgd",
                  gamma: float = 0.0, transfer_every: int = 1, lr_transfer: float = 0.05, seed=None, index: int = 0,
-                 io=None):
+                 io=None, zero_shift: bool = True, chop_every: int = 10):
         self.n_in = validate.positive_int("n_in", n_in)
         self.n_out = validate.positive_int("n_out", n_out)
         self.device = device
-        self.algorithm = validate.one_of("algorithm", algorithm, ("sgd", "tikitaka"))
-        if algorithm == "tikitaka" and device is None:
+        self.algorithm = validate.one_of("algorithm", algorithm, self.ALGORITHMS)
+        if algorithm != "sgd" and device is None:
             raise ConfigError("device", None, "a PulsedDevice for Tiki-Taka (two device arrays A and C)")
+        self.chop_every = validate.positive_int("chop_every", chop_every)
         self.gamma = float(gamma)
         self.transfer_every = validate.positive_int("transfer_every", transfer_every)
         self.lr_transfer = validate.positive("lr_transfer", lr_transfer)
@@ -149,7 +158,13 @@ class AnalogLinear:
         if device is not None:
             w0 = np.clip(w0, -device.w_max, device.w_max)
         self.C = w0                      # the weights (SGD) or the slow array C (Tiki-Taka)
-        self.A = np.zeros_like(w0)       # the fast gradient array (Tiki-Taka only)
+        self.A_ref = np.zeros_like(w0)   # A's reference: its symmetry points with zero shifting
+        if device is not None and zero_shift and hasattr(device, "symmetry_points"):
+            self.A_ref = np.asarray(device.symmetry_points(w0.shape), dtype=float).copy()
+        self.A = self.A_ref.copy()       # the fast gradient array (Tiki-Taka), programmed to its symmetry point
+        self.H = np.zeros_like(w0)       # TTv2 digital transfer buffer
+        self.chop = np.ones(n_in + 1)    # chopper signs per input column
+        self._sweeps = 0
         self._n_updates = 0
         self._col = 0
         self.io = io
@@ -162,7 +177,9 @@ class AnalogLinear:
     @property
     def weights(self) -> np.ndarray:
         """Effective weights (n_out, n_in + 1), last column = bias."""
-        return self.gamma * self.A + self.C if self.algorithm == "tikitaka" else self.C
+        if self.algorithm == "sgd" or self.gamma == 0:
+            return self.C
+        return self.gamma * (self.A - self.A_ref) * self.chop + self.C
 
     def forward(self, x, hardware: bool = True) -> np.ndarray:
         """``y = W [x, 1]``: through the tiles' peripherals (:mod:`.io`) when the layer has an ``io`` config
@@ -204,14 +221,45 @@ class AnalogLinear:
         if self.algorithm == "sgd":
             self.C = self._pulse(self.C, dW)
             return
-        self.A = self._pulse(self.A, dW)
+        chopped = self.algorithm == "chopped"
+        self.A = self._pulse(self.A, dW * self.chop if chopped else dW)
         self._n_updates += 1
         if self._n_updates % self.transfer_every == 0:
             k = self._col
-            dC = np.zeros_like(self.C)
-            dC[:, k] = self.lr_transfer * self.A[:, k]
-            self.C = self._pulse(self.C, dC)
+            a = self._read_a(k) * (self.chop[k] if chopped else 1.0)
+            if self.algorithm == "tikitaka":
+                dC = np.zeros_like(self.C)
+                dC[:, k] = self.lr_transfer * a
+                self.C = self._pulse(self.C, dC)
+            else:                                    # TTv2 / chopped: digital low-pass H, whole pulses to C
+                dev = self.device
+                self.H[:, k] += self.lr_transfer * a
+                n = np.trunc(self.H[:, k] / dev.dw_min)
+                if np.any(n):
+                    self.C[:, k] = dev.apply_pulses(self.C[:, k], n, self.rng)
+                    self.H[:, k] -= n * dev.dw_min
             self._col = (k + 1) % self.C.shape[1]
+            if self._col == 0:
+                self._sweeps += 1
+                if chopped and self._sweeps % self.chop_every == 0:
+                    self.chop = -self.chop
+
+    def _read_a(self, k: int) -> np.ndarray:
+        """Column k of A relative to its reference, read through the peripherals (output and weight noise,
+        ADC over the fixed backward range) when the layer has an ``io`` config."""
+        a = self.A[:, k] - self.A_ref[:, k]
+        io = self.io
+        if io is None:
+            return a
+        r = io.backward_bound * self.device.w_max
+        if io.w_noise > 0:
+            a = a + io.w_noise * self.device.w_max * self.tile.rng.standard_normal(a.shape)
+        if io.out_noise > 0:
+            a = a + io.out_noise * r * self.tile.rng.standard_normal(a.shape)
+        if io.bits_adc is not None:
+            from matsim.network.crossbar.operations import quantize
+            a = r * quantize(np.clip(a / r, -1, 1), io.bits_adc)
+        return a
 
     # ---- mapping onto a crossbar -----------------------------------------------------------------
     def conductance_pairs(self, G_min: float = 1e-6, G_max: float = 1e-4, w_max: float | None = None) -> np.ndarray:
