@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from matsim.core.errors import ConfigError
-from matsim.network.crossbar import Crossbar
+from matsim.network.crossbar import Crossbar, CrossbarSolution
 from matsim.network.crossbar.analysis import digits_split
 from matsim.network.crossbar.dnn import AnalogMLP
 from matsim.network.crossbar.io import IOParameters
@@ -169,3 +169,17 @@ def test_bad_calibration_width():
         net.calibrate(np.ones((5, 9)))
     with pytest.raises(ConfigError, match="adc_range"):       # a read before calibration
         net.predict_logits(np.ones((2, 8)))
+
+
+def test_batched_newton_equals_one_by_one():
+    """Nonlinear cells: one vectorized Newton for a batch gives the one-input-at-a-time solutions."""
+    from compact import StanfordPKU
+    rng = np.random.default_rng(9)
+    xb = Crossbar(12, 10, StanfordPKU(), r_wire_row=2.0, r_wire_col=2.0, cell="1S1R",
+                  state=rng.uniform(0.3e-9, 1.7e-9, (1, 12, 10)))
+    V = rng.uniform(0, 1.0, (7, 12))
+    a = xb.solve_many(V, quiet=True, batch_newton=False)
+    b = xb.solve_many(V, quiet=True, batch_newton=True)
+    assert np.max(np.abs(a.i_out - b.i_out)) <= 1e-9 * np.max(np.abs(a.i_out))
+    for k in (0, 6):
+        assert xb.kcl_residual(CrossbarSolution(*(getattr(b, f)[k] for f in CrossbarSolution.ARRAYS)), V[k]) < 1e-9

@@ -76,6 +76,10 @@ class CrossbarSolution:
                    "relative_residual": self.residual})
 
 
+class _NeedsDirect(Exception):
+    """A batched Newton step needs the direct solver (negative dI/dV or a PCG stall): solve one by one."""
+
+
 def _terminal(field: str, r, n: int) -> np.ndarray:
     """Per-line terminal resistance (Ohm): scalar or shape (n,), each >= 0 or inf (floating line)."""
     try:
@@ -299,12 +303,18 @@ class Crossbar:
         return self._newton(V, vc, tol, max_iter, dv_max, initial)
 
     def solve_many(self, V, v_cols=0.0, tol: float = 1e-10, max_iter: int = 100, dv_max: float = 0.5,
-                   quiet: bool = False, max_batch: int | None = None) -> CrossbarSolution:
+                   quiet: bool = False, max_batch: int | None = None, batch_newton: bool | None = None) -> CrossbarSolution:
         """Solve for K input vectors ``V`` (shape (K, rows)); results have a leading input axis.
 
         Linear cells: all right-hand sides in one batched PCG sharing the chain factorizations.
-        Nonlinear cells: one Newton solve per input, each started from the previous solution.
-        ``max_batch``: right-hand sides per linear batch (default ~2.5e5 / (rows * cols)).
+        Nonlinear cells (``batch_newton``, wires on both line families): one vectorized Newton for a batch of
+        inputs — every input has its own Jacobian; the K chain systems are stacked into one LAPACK
+        factorization per wire family and the block PCG runs on all inputs at once, with a per-input step
+        limit and line search. Otherwise (or if the batch fails: negative differential conductance) one
+        Newton solve per input, each started from the previous solution. Default (None): batched for arrays
+        of at most 2048 cells (measured, 16 inputs, 1S1R StanfordPKU, 2 Ohm: 16^2 7x faster; 64^2 equal;
+        128^2 0.7x, since the PCG is memory-bound and the one-by-one path reuses the previous solution).
+        ``max_batch``: right-hand sides per batch (default ~2.5e5 / (rows * cols)).
         """
         V, vc = self._inputs(V, v_cols, batch=True)
         if self.linear:
@@ -316,6 +326,17 @@ class Crossbar:
             parts = [self._solve_linear(V[k:k + chunk], vc[k:k + chunk], squeeze=False)
                      for k in range(0, V.shape[0], chunk)]
             return CrossbarSolution.combine(parts, np.concatenate, max)
+        if batch_newton is None:
+            batch_newton = self.rows * self.cols <= 2048
+        if batch_newton and V.shape[0] > 1 and not (self.rows_ideal or self.cols_ideal):
+            chunk = max(1, int(2.5e5 // (self.rows * self.cols))) if max_batch is None else \
+                validate.positive_int("max_batch", max_batch)
+            try:
+                parts = [self._newton_batch(V[k:k + chunk], vc[k:k + chunk], tol, max_iter, dv_max)
+                         for k in range(0, V.shape[0], chunk)]
+                return CrossbarSolution.combine(parts, np.concatenate, max)
+            except (ConvergenceError, _NeedsDirect):
+                pass                     # negative differential conductance or a hard input: one at a time
         sols, prev = [], None
         for k in progress(range(V.shape[0]), desc="crossbar solves", quiet=quiet):
             prev = self._newton(V[k], vc[k], tol, max_iter, dv_max, prev)
@@ -437,6 +458,64 @@ class Crossbar:
             history.append(rel)
         sol = self._pack(U, W, I, vc[None, :], squeeze=True)
         sol.iterations, sol.linear_iterations, sol.residual, sol.history = it, lin_it, float(rel), history
+        return sol
+
+    def _newton_batch(self, V, vc, tol, max_iter, dv_max) -> CrossbarSolution:
+        """Newton-Raphson for K inputs at once (V (K, M), vc (K, N)); see solve_many."""
+        M, N = self.rows, self.cols
+        validate.positive("dv_max", dv_max, "V")
+        U = np.repeat(V.T, N, axis=0).astype(float)                 # (MN, K)
+        W = np.tile(vc.T, (M, 1)).astype(float)
+        b_r, b_c = self._rhs(V, vc)
+        I, D = self._cell_eval(U, W)
+        FU, FW = self._residual(U, W, b_r, b_c, I)
+
+        def per_input(F1, F2):
+            return np.sqrt(np.sum(F1 ** 2, axis=0) + np.sum(F2 ** 2, axis=0))
+
+        def rel_of(F1, F2, I):
+            r = np.maximum(np.max(np.abs(F1), axis=0), np.max(np.abs(F2), axis=0))
+            return r / np.maximum(np.max(np.abs(I), axis=0), 1e-18)
+
+        rel = rel_of(FU, FW, I)
+        history = [float(rel.max())]
+        it, lin_it = 0, 0
+        while np.any(rel > tol):
+            if it >= max_iter:
+                raise ConvergenceError(f"crossbar batched Newton: no convergence in {max_iter} iterations "
+                                       f"(worst relative KCL residual {rel.max():.3e})")
+            it += 1
+            if np.any(D < 0) or not np.all(np.isfinite(D)):
+                raise _NeedsDirect()
+            factors = self.system.factor(D)
+            dU, dWc, li, relres = self.system.solve_block(D, -FU, -FW, rtol=1e-12, factors=factors)
+            if np.any(relres > 1e-9):
+                raise _NeedsDirect()
+            lin_it += li
+            dW = self.system.to_row(dWc)
+            step = np.max(np.abs(dU - dW), axis=0)
+            alpha = np.where(step > 0, np.minimum(1.0, dv_max / np.where(step > 0, step, 1.0)), 1.0)
+            merit = per_input(FU, FW)
+            done = rel <= tol
+            alpha = np.where(done, 0.0, alpha)
+            accepted = done.copy()
+            for _ in range(12):
+                Un, Wn = U + alpha * dU, W + alpha * dW
+                In, Dn = self._cell_eval(Un, Wn)
+                FUn, FWn = self._residual(Un, Wn, b_r, b_c, In)
+                mnew = per_input(FUn, FWn)
+                ok = np.isfinite(mnew) & (mnew <= (1 - 1e-4 * alpha) * merit)
+                accepted |= ok
+                if np.all(accepted):
+                    break
+                alpha = np.where(accepted, alpha, 0.5 * alpha)
+            if not np.all(np.isfinite(mnew)):
+                raise ConvergenceError("crossbar batched Newton: non-finite residual")
+            U, W, I, D, FU, FW = Un, Wn, In, Dn, FUn, FWn
+            rel = rel_of(FU, FW, I)
+            history.append(float(rel.max()))
+        sol = self._pack(U, W, I, vc, squeeze=False)
+        sol.iterations, sol.linear_iterations, sol.residual, sol.history = it, lin_it, float(rel.max()), history
         return sol
 
     # ---- operations (see matsim.network.crossbar.operations) -----------------------------------------

@@ -61,6 +61,26 @@ class ChainFactor:
         return chain_apply(x, self.n_chain, self.L, self.g0, self.g)
 
 
+class BatchedChainFactor:
+    """Chain factorizations for K right-hand sides that each have their own diagonal (a batched Newton
+    step: every input has its own cell conductances). The K systems are stacked as ``K * n_chain``
+    independent chains (one LAPACK factorization); ``solve(b)`` takes ``b`` of shape ``(n_chain * L, K)``."""
+
+    def __init__(self, n_chain: int, L: int, g0, g: float, extra: np.ndarray):
+        K = extra.shape[1]
+        g0 = np.asarray(g0, dtype=float)
+        g0s = np.tile(g0, K) if g0.ndim else g0
+        self.inner = ChainFactor(n_chain * K, L, g0s, g, extra.T.reshape(-1))
+        self.g0, self.g, self.n_chain, self.L, self.K = g0, g, n_chain, L, K
+
+    def solve(self, b: np.ndarray) -> np.ndarray:
+        n, K = b.shape
+        return self.inner.solve(b.T.reshape(-1, 1)).reshape(K, n).T
+
+    def apply_chain(self, x: np.ndarray) -> np.ndarray:
+        return chain_apply(x, self.n_chain, self.L, self.g0, self.g)
+
+
 def chain_apply(x: np.ndarray, n_chain: int, L: int, g0: float, g: float) -> np.ndarray:
     """Wire currents only: ``y = R x`` (A) for node voltages ``x`` (V) of shape ``(n_chain * L, ...)``;
     the source terminal at node 0 is grounded here (its current ``g0 V_source`` goes to the right side)."""
@@ -98,7 +118,11 @@ class NodalSystem:
 
     # ---- linear system with cell conductances Dg (row-major, (M*N,) or (M*N, K)) ----------------
     def factor(self, Dg: np.ndarray):
-        """Return (P, Q) chain factors for a diagonal ``Dg`` shared by all right-hand sides."""
+        """Return (P, Q) chain factors for a diagonal ``Dg`` shared by all right-hand sides (shape (M*N,)),
+        or one diagonal per right-hand side (shape (M*N, K): batched factors)."""
+        if Dg.ndim == 2:
+            return (BatchedChainFactor(self.M, self.N, self.g_row0, self.g_row, Dg),
+                    BatchedChainFactor(self.N, self.M, self.g_col0, self.g_col, self.to_col(Dg)))
         P = ChainFactor(self.M, self.N, self.g_row0, self.g_row, Dg)
         Q = ChainFactor(self.N, self.M, self.g_col0, self.g_col, self.to_col(Dg))
         return P, Q
@@ -110,8 +134,8 @@ class NodalSystem:
         Right-hand sides are columns (shape ``(M*N, K)``); all share ``Dg``.
         """
         P, Q = factors if factors is not None else self.factor(Dg)
-        Dr = Dg[:, None]
-        Dc = self.to_col(Dg)[:, None]
+        Dr = Dg[:, None] if Dg.ndim == 1 else Dg
+        Dc = self.to_col(Dg)[:, None] if Dg.ndim == 1 else self.to_col(Dg)
 
         def apply_A(x, y):
             ax = P.apply_chain(x) + Dr * (x - self.to_row(y))
