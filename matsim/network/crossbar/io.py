@@ -48,6 +48,9 @@ class IOParameters:
     inputs and ``n_out`` outputs (conductance pairs: 2 columns per output) is split over
     ``ceil((n_in + 1) / rows) x ceil(2 n_out / cols)`` tiles. ``r_wire`` (Ohm per segment, rows and
     columns) with the conductance window ``G_min``..``G_max`` (S) gives exact IR drop (0 = ideal lines).
+    ``cell_model``: a compact model for nonlinear tiles (cells programmed to the pair conductances at
+    ``v_read``, forward reads by the exact batched Newton solve at ``v_read`` times the input; the backward
+    pass uses the tiles' chord conductances, a linearization); None = ohmic cells.
     """
 
     bits_dac: int | None = None
@@ -66,6 +69,8 @@ class IOParameters:
     backward_bound: float = 1.0
     forward: bool = True
     backward: bool = True
+    cell_model: object = None
+    v_read: float = 0.2
 
     def __post_init__(self):
         self.bits_dac = _bits("bits_dac", self.bits_dac)
@@ -91,6 +96,11 @@ class IOParameters:
         self.bm_max = validate.positive_int("bm_max", self.bm_max, minimum=0)
         self.adc_margin = validate.positive("adc_margin", self.adc_margin)
         self.backward_bound = validate.positive("backward_bound", self.backward_bound)
+        self.v_read = validate.positive("v_read", self.v_read, "V")
+        if self.cell_model is not None:
+            from compact.base import CompactModel
+            if not isinstance(self.cell_model, CompactModel):
+                raise ConfigError("cell_model", type(self.cell_model).__name__, "a compact model or None (ohmic cells)")
 
     @property
     def needs_range(self) -> bool:
@@ -100,4 +110,4 @@ class IOParameters:
     @property
     def is_ideal(self) -> bool:
         return (self.bits_dac is None and self.bits_adc is None and self.inp_noise == 0 and self.out_noise == 0
-                and self.w_noise == 0 and self.r_wire == 0)
+                and self.w_noise == 0 and self.r_wire == 0 and self.cell_model is None)

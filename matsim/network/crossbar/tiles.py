@@ -49,6 +49,7 @@ class TiledMatrix:
         self.Weff: dict = {}
         self.crossbars: dict = {}
         self.adc_range: dict | None = None
+        self._Wlin: dict = {}
 
     @property
     def n_tiles(self) -> int:
@@ -81,8 +82,12 @@ class TiledMatrix:
         wm = self.w_max_fixed if self.w_max_fixed is not None else float(np.max(np.abs(W)))
         self.w_max = wm if wm > 0 else 1.0
         io = self.io
+        self._Wlin = {}
         for key, rb, cb in self.tiles():
             Wb = self.W[cb, rb]
+            if io.cell_model is not None:
+                self._program_nonlinear(key, Wb)
+                continue
             if io.r_wire == 0:
                 self.Weff[key] = Wb
                 continue
@@ -96,6 +101,44 @@ class TiledMatrix:
                 xb.set_conductances(G)
             Ge = xb.effective_conductance()                          # (2 outs, ins), cached by the crossbar
             self.Weff[key] = self.w_max * (Ge[0::2] - Ge[1::2]) / (io.G_max - io.G_min)
+
+    def _program_nonlinear(self, key, Wb) -> None:
+        """Compact-model tile: cell states whose read conductance at v_read is the pair conductance."""
+        from matsim.network.crossbar.array import Crossbar
+        from matsim.network.crossbar.dnn import state_for_conductance
+        io = self.io
+        G = self.conductances(Wb)
+        x = state_for_conductance(io.cell_model, G, io.v_read)
+        xb = self.crossbars.get(key)
+        if xb is None:
+            self.crossbars[key] = Crossbar(G.shape[0], G.shape[1], io.cell_model, r_wire_row=io.r_wire,
+                                           r_wire_col=io.r_wire, state=x)
+        else:
+            xb.state = x
+        self.Weff[key] = None
+
+    def _mvm(self, key, forward: bool):
+        """The tile's analog product as a function of the (DAC) input: exact batched solve for compact
+        cells (forward), else the cached effective weights."""
+        io = self.io
+        if io.cell_model is not None:
+            xb = self.crossbars[key]
+            scale = self.w_max / (io.v_read * (io.G_max - io.G_min))
+            if forward:
+                def nonlinear(uu):
+                    I = xb.solve_many(io.v_read * uu, quiet=True).i_out
+                    return scale * (I[:, 0::2] - I[:, 1::2])
+                return nonlinear
+            if key not in self._Wlin:                   # backward: chord-conductance linearization
+                from matsim.network.crossbar.array import Crossbar
+                lin = Crossbar(xb.rows, xb.cols, xb.cell_conductance(io.v_read), r_wire_row=io.r_wire,
+                               r_wire_col=io.r_wire)
+                Ge = lin.effective_conductance()
+                self._Wlin[key] = self.w_max * (Ge[0::2] - Ge[1::2]) / (io.G_max - io.G_min)
+            A = self._Wlin[key]
+            return lambda uu: uu @ A
+        A = self.Weff[key]
+        return (lambda uu: uu @ A.T) if forward else (lambda uu: uu @ A)
 
     # ---- reads ----------------------------------------------------------------------------------------
     def _dac(self, X, width: int, field: str):
@@ -112,13 +155,13 @@ class TiledMatrix:
         U = quantize(X / s, io.bits_dac)
         return U, s
 
-    def _tile_read(self, A, u, r):
-        """One tile: ``A u`` (A: (outs, ins)) + weight and output noise, through an ADC of range ``r``
+    def _tile_read(self, mvm, u, r):
+        """One tile: ``mvm(u)`` (the analog product) + weight and output noise, through an ADC of range ``r``
         (per output, or None = no ADC), with bound management. Returns (K, outs)."""
         io = self.io
 
         def analog(uu):
-            y = uu @ A.T
+            y = mvm(uu)
             if io.w_noise > 0:
                 y = y + io.w_noise * self.w_max * np.linalg.norm(uu, axis=1, keepdims=True) * \
                     self.rng.standard_normal(y.shape)
@@ -151,7 +194,7 @@ class TiledMatrix:
         U, _ = self._dac(X, self.n_in, "calibration")
         ranges = {}
         for key, rb, _cb in self.tiles():
-            m = np.max(np.abs(U[:, rb] @ self.Weff[key].T), axis=0) * self.io.adc_margin
+            m = np.max(np.abs(self._mvm(key, True)(U[:, rb])), axis=0) * self.io.adc_margin
             ranges[key] = np.where(m > 0, m, self.w_max)
         self.adc_range = ranges
         return ranges
@@ -168,7 +211,7 @@ class TiledMatrix:
         Y = np.zeros((U.shape[0], self.n_out))
         for key, rb, cb in self.tiles():
             r = self.adc_range[key] if io.needs_range else None
-            Y[:, cb] += self._tile_read(self.Weff[key], U[:, rb], r)
+            Y[:, cb] += self._tile_read(self._mvm(key, True), U[:, rb], r)
         return s * Y
 
     def backward(self, D) -> np.ndarray:
@@ -180,5 +223,5 @@ class TiledMatrix:
         r = io.backward_bound * self.w_max if io.needs_range else None
         Z = np.zeros((U.shape[0], self.n_in))
         for key, rb, cb in self.tiles():
-            Z[:, rb] += self._tile_read(self.Weff[key].T, U[:, cb], r)
+            Z[:, rb] += self._tile_read(self._mvm(key, False), U[:, cb], r)
         return s * Z
