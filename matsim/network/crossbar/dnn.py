@@ -236,7 +236,9 @@ class AnalogLinear:
                 self.H[:, k] += self.lr_transfer * a
                 n = np.trunc(self.H[:, k] / dev.dw_min)
                 if np.any(n):
-                    self.C[:, k] = dev.apply_pulses(self.C[:, k], n, self.rng)
+                    n_all = np.zeros(self.C.shape)
+                    n_all[:, k] = n                    # whole array: each cell keeps its device (d2d)
+                    self.C = dev.apply_pulses(self.C, n_all, self.rng)
                     self.H[:, k] -= n * dev.dw_min
             self._col = (k + 1) % self.C.shape[1]
             if self._col == 0:
