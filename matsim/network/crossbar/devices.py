@@ -4,10 +4,11 @@
 ``up`` and ``down`` voltage pulses to one device, integrating the compact model's ``dstate_dt`` over each
 pulse (:func:`.operations.integrate_pulse`), and records the read conductance ``G = I(v_read)/v_read``
 after every pulse. Sweep: from the initial state up to saturation, down to saturation, up again; the
-last up and down trains give the tables ``dG_up(G)`` and ``dG_down(G)`` on the window ``[G_lo, G_hi]``
-they span (optionally clipped to ``window``). Every model here has one state variable and ``G`` is
-monotonic in it, so ``G`` alone determines the next step and the table is exact at its nodes (linear
-interpolation between them). Weights map linearly (against a reference conductance at mid-window)::
+trains span the window ``[G_lo, G_hi]`` (optionally narrowed by ``window``) and the range of states. The
+lookup table is the read conductance on a dense grid of those states and after one up / one down pulse
+from each (one vectorized integration). Every model here has one state variable and ``G`` is monotonic
+in it, so ``G`` alone determines the next step; the table is exact at its nodes (interpolation in
+``ln G`` between them). Weights map linearly (against a reference conductance at mid-window)::
 
     w = w_max (2 (G - G_lo) / (G_hi - G_lo) - 1)
 
@@ -17,7 +18,7 @@ variation: ``d2d = {parameter: sigma}`` draws ``n_devices`` parameter sets with
 :func:`compact.variability.sample`, builds one table each (in the nominal device's weight mapping, so a
 weaker device has a narrower weight range) and assigns them to the cells at random (fixed per array
 shape and seed). The symmetry point ``w*`` is where ``dw_up(w*) = -dw_down(w*)`` (Gokmen & Haensch,
-Front. Neurosci. 14, 103 (2020); Kim et al., Front. AI 2021 on zero-shifting); ``dw_min`` is the mean
+Front. Neurosci. 14, 103 (2020); zero-shifting: Kim et al., arXiv:1907.10228 (2019)); ``dw_min`` is the mean
 step there.
 """
 

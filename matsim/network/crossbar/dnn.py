@@ -132,9 +132,10 @@ class AnalogLinear:
     (Tiki-Taka v2: the A reads are low-pass filtered in a digital buffer H and moved to C by whole pulses;
     Gokmen, Front. Artif. Intell. 4, 699148 (2021)) or ``"chopped"`` (TTv2 with a sign chopper per input
     column on the A updates and reads, flipped every ``chop_every`` column sweeps, which cancels A's
-    remaining offset; Rasch et al., Nat. Commun. 15, 8296 (2024)). ``zero_shift`` (default True): A is
+    remaining offset; Rasch et al., "Fast and robust analog in-memory deep neural network training",
+    Nat. Commun. (2024)). ``zero_shift`` (default True): A is
     referenced to its devices' symmetry points (``device.symmetry_points``; the zero-shifting of
-    Kim et al., Front. Artif. Intell. 2021), so A decays to zero and not to an offset.
+    Kim et al., arXiv:1907.10228 (2019)), so A decays to zero and not to an offset.
     """
 
     ALGORITHMS = ("sgd", "tikitaka", "ttv2", "chopped")

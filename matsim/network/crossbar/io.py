@@ -1,7 +1,7 @@
 """Peripheral (IO) configuration of analog tiles, kept separate from the device configuration.
 
-In the spirit of aihwkit's ``IOParameters`` (Rasch et al., IEEE AICAS 2021; Gokmen, Rasch & Haensch,
-Front. Neurosci. 13, 793 (2019) for noise and bound management). One analog matrix-vector product
+In the spirit of aihwkit's ``IOParameters`` (Rasch et al., IEEE AICAS 2021; noise and bound management:
+Gokmen, Onen & Haensch, Front. Neurosci. 11, 538 (2017)). One analog matrix-vector product
 ``y = W x`` of a tile (forward pass, and ``z = W^T d`` in the backward pass) is::
 
     s      = max_k |x_k|                      (noise management; s = 1 when off)
