@@ -35,6 +35,9 @@ from scipy.linalg.lapack import dpttrf, dpttrs
 from matsim.core.errors import ConfigError, ConvergenceError
 
 
+_CONTROLLER = None
+
+
 def _word_line(D: np.ndarray, g0: float, g: float, ideal: bool) -> tuple[np.ndarray, np.ndarray]:
     """(Y_word (N, N), b (N,)) of one word line with cell conductances ``D`` (N,)."""
     N = D.size
@@ -61,10 +64,14 @@ def effective_conductance(xb) -> np.ndarray:
     """``G_eff`` (S, shape (cols, rows)) of crossbar ``xb`` with linear cells: ``I_out = G_eff V``.
 
     BLAS runs single-threaded here: the N x N factorizations are too small for threads to pay off
-    (measured 10x slower with 2 threads on a loaded 2-core machine).
+    (measured 10x slower with 2 threads on a loaded 2-core machine; a 20 x 20 triangular solve with > 50
+    right-hand sides took 50 ms instead of 0.02 ms once OpenBLAS switched to threads).
     """
-    from threadpoolctl import threadpool_limits     # a scikit-learn dependency
-    with threadpool_limits(1, user_api="blas"):
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController   # a scikit-learn dependency; inspecting is slow, so once
+        _CONTROLLER = ThreadpoolController()
+    with _CONTROLLER.limit(limits=1, user_api="blas"):
         return _effective_conductance(xb)
 
 
