@@ -98,6 +98,9 @@ def test_read_alone_equals_read_in_batch_after_calibration():
     alone = xb.read(X[0], bits_dac=4, bits_adc=4)
     batch = xb.read(X, bits_dac=4, bits_adc=4)
     assert np.array_equal(alone, batch[0])
+    # additive output noise relative to the calibrated full scale: same size for a weak and a strong input
+    noisy = xb.read(X, out_noise=0.01, seed=1) - xb.read(X)
+    assert 0.005 < np.std(noisy / xb.adc_range) < 0.02
     # the uncalibrated (per-call) range is what made them differ
     xb.adc_range = None
     assert not np.array_equal(xb.read(X[0], bits_dac=4, bits_adc=4), xb.read(X, bits_dac=4, bits_adc=4)[0])

@@ -83,14 +83,15 @@ def calibrate_adc(xb, X_cal, v_read: float = 0.2, bits_dac: int | None = None, m
 
 def read(xb, x, v_read: float = 0.2, bits_dac: int | None = None, bits_adc: int | None = None,
          i_range=None, read_noise: float = 0.0, seed=None, quiet: bool = True,
-         drift_nu: float = 0.0, t_read: float = 1.0, t0: float = 1.0) -> np.ndarray:
+         drift_nu: float = 0.0, t_read: float = 1.0, t0: float = 1.0, out_noise: float = 0.0) -> np.ndarray:
     """Analog vector-matrix multiply: bit-line currents (A) for inputs ``x`` (shape (rows,) or (K, rows)).
 
     ``x`` in [-1, 1] is scaled to word-line voltages ``v_read * x`` after ``bits_dac`` quantization;
     currents get relative Gaussian read noise ``read_noise`` (std / |I|) and are quantized with
     ``bits_adc`` over ``[-i_range, i_range]`` (A, scalar or one per column). Default: the calibrated
     ``xb.adc_range`` (:func:`calibrate_adc`); an uncalibrated array falls back to the largest |I| of this
-    call (an oracle range that depends on the batch; kept for compatibility).
+    call (an oracle range that depends on the batch; kept for compatibility). ``out_noise``: additive
+    Gaussian output noise, std relative to the ADC full scale (needs a calibrated range or ``i_range``).
     """
     x = np.asarray(validate.finite("x", x), dtype=float)
     single = x.ndim == 1
@@ -113,6 +114,13 @@ def read(xb, x, v_read: float = 0.2, bits_dac: int | None = None, bits_adc: int 
     I = _solve_currents(xb, V, quiet)
     if read_noise > 0:
         I = I * (1.0 + read_noise * make_rng(seed, stream=7).standard_normal(I.shape))
+    validate.non_negative("out_noise", out_noise)
+    if out_noise > 0:
+        if i_range is None and getattr(xb, "adc_range", None) is None:
+            raise ConfigError("out_noise", out_noise, "a calibrated ADC range (calibrate_adc) or i_range: the "
+                              "output noise is relative to the full scale")
+        full = np.asarray(i_range if i_range is not None else xb.adc_range, dtype=float)
+        I = I + out_noise * full * make_rng(seed, stream=8).standard_normal(I.shape)
     if bits_adc is not None:
         if i_range is not None:
             rng_ = np.asarray(i_range, dtype=float)
