@@ -117,6 +117,12 @@ def test_network_read_alone_equals_batch(digits):
     one = net.predict_logits(Xte[:1])
     many = net.predict_logits(Xte[:25])
     assert np.array_equal(one[0], many[0])
+    # one ADC range per tile instead of per column: coarser, still batch-independent
+    io.adc_per = "tile"
+    net.calibrate(Xtr[:200])
+    r = net.layers[0].tile.adc_range[(0, 0)]
+    assert np.all(r == r[0])
+    assert np.array_equal(net.predict_logits(Xte[:1])[0], net.predict_logits(Xte[:25])[0])
 
 
 def test_ideal_io_passes_equal_float_passes(digits):
@@ -158,7 +164,8 @@ def test_each_nonideality_lowers_trained_accuracy(digits):
 
 @pytest.mark.parametrize("kw, field", [(dict(tile_size=0), "tile_size"), (dict(tile_size=(8, 1)), "tile_size"),
                                        (dict(bits_adc=0), "bits_adc"), (dict(bits_dac=1), "bits_dac"),
-                                       (dict(out_noise=-1), "out_noise"), (dict(r_wire=-1.0), "r_wire")])
+                                       (dict(out_noise=-1), "out_noise"), (dict(r_wire=-1.0), "r_wire"),
+                                       (dict(adc_per="row"), "adc_per")])
 def test_bad_io_parameters(kw, field):
     with pytest.raises(ConfigError, match=field):
         IOParameters(**kw)

@@ -12,7 +12,8 @@ Gokmen, Onen & Haensch, Front. Neurosci. 11, 538 (2017)). One analog matrix-vect
     y_t    = r_t Q_adc(clip(y_t / r_t, -1, 1))
     y      = s sum_t y_t                      (digital accumulation over the tiles of a column block)
 
-``r_t`` (one per output column of every tile) is calibrated once, on calibration inputs, as
+``r_t`` (one per output column of every tile, or one per tile with ``adc_per="tile"``) is calibrated once,
+on calibration inputs, as
 ``adc_margin * max |y_t|`` and then fixed, so a read does not depend on the other inputs of its batch.
 Bound management: a read that saturates the ADC (``|y_t| >= r_t``) is repeated with its input halved
 (output doubled), at most ``bm_max`` times. The backward pass uses the fixed range
@@ -66,6 +67,7 @@ class IOParameters:
     bound_management: bool = True
     bm_max: int = 5
     adc_margin: float = 1.0
+    adc_per: str = "column"
     backward_bound: float = 1.0
     forward: bool = True
     backward: bool = True
@@ -95,6 +97,7 @@ class IOParameters:
         self.tile_size = (int(ts[0]), int(ts[1]))
         self.bm_max = validate.positive_int("bm_max", self.bm_max, minimum=0)
         self.adc_margin = validate.positive("adc_margin", self.adc_margin)
+        self.adc_per = validate.one_of("adc_per", self.adc_per, ("column", "tile"))
         self.backward_bound = validate.positive("backward_bound", self.backward_bound)
         self.v_read = validate.positive("v_read", self.v_read, "V")
         if self.cell_model is not None:

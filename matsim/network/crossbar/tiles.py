@@ -195,6 +195,8 @@ class TiledMatrix:
         ranges = {}
         for key, rb, _cb in self.tiles():
             m = np.max(np.abs(self._mvm(key, True)(U[:, rb])), axis=0) * self.io.adc_margin
+            if self.io.adc_per == "tile":
+                m = np.full_like(m, np.max(m))
             ranges[key] = np.where(m > 0, m, self.w_max)
         self.adc_range = ranges
         return ranges
