@@ -149,3 +149,17 @@ def test_global_drift_compensation_removes_uniform_drift(digits):
     assert np.any(ds.accuracy.values != ds.accuracy.values[0])
     noisy = accuracy_over_time(net, Xte, yte, program=False, nu_std=0.03, read_noise=0.02)
     assert noisy.accuracy_gdc.values[-1] < noisy.accuracy_gdc.values[0]      # drift spread is not compensated
+
+
+def test_accuracy_over_time_with_write_verify():
+    """Weights written by write-verify (5 %) onto StanfordPKU cells keep the float predictions at t0."""
+    from matsim.network.crossbar.analysis import accuracy_over_time
+    from matsim.network.crossbar.dnn import AnalogMLP
+    rng = np.random.default_rng(2)
+    net = AnalogMLP([6, 3], None, seed=4)
+    X = rng.uniform(0, 1, (200, 6))
+    y = np.argmax(net.predict_logits(X), axis=1)                    # float accuracy 1 by construction
+    ds = accuracy_over_time(net, X, y, times=(1.0, 3.156e7), nu_mean=0.1, nu_std=0.05)
+    assert ds.attrs["fraction_in_tolerance"] == [1.0]
+    assert ds.accuracy.values[0] >= 0.9
+    assert ds.accuracy.values[1] < ds.accuracy.values[0]               # a year of drift spread costs accuracy
