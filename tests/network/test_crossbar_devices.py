@@ -78,6 +78,7 @@ def test_cycle_and_device_variation():
     assert dev.n_devices == 4
     idx = dev.device_index((6, 7))
     assert set(np.unique(idx)) <= {0, 1, 2, 3} and len(np.unique(idx)) > 1
+    assert not np.array_equal(idx, dev.device_index((6, 7), array=1))     # e.g. Tiki-Taka's A vs C
     sp = dev.symmetry_points((6, 7))
     assert np.ptp(dev.symmetry_point_d) > 0.01               # device-to-device spread of the symmetry point
     assert sp.shape == (6, 7)

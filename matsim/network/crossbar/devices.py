@@ -218,17 +218,20 @@ class LUTPulsedDevice:
         return cls(tables, (G_lo, G_hi), w_max, noise, name=f"{model.name} (LUT)", seed=seed)
 
     # ---- pulses -------------------------------------------------------------------------------------
-    def device_index(self, shape) -> np.ndarray:
-        """Which sampled device each cell of an array of ``shape`` is (fixed per shape and seed)."""
+    def device_index(self, shape, array: int = 0) -> np.ndarray:
+        """Which sampled device each cell of array number ``array`` of ``shape`` is (fixed per shape, array and
+        seed; e.g. the A and C arrays of a Tiki-Taka layer are different physical devices)."""
         shape = tuple(np.shape(np.empty(shape)))
-        if shape not in self._assign:
-            self._assign[shape] = (make_rng(self.seed, stream=(17, len(shape), *shape)).integers(0, self.n_devices, shape)
-                                   if self.n_devices > 1 else np.zeros(shape, dtype=int))
-        return self._assign[shape]
+        key = (shape, int(array))
+        if key not in self._assign:
+            self._assign[key] = (make_rng(self.seed, stream=(17, int(array), len(shape), *shape))
+                                 .integers(0, self.n_devices, shape) if self.n_devices > 1
+                                 else np.zeros(shape, dtype=int))
+        return self._assign[key]
 
-    def symmetry_points(self, shape) -> np.ndarray:
-        """Symmetry point (weight units) of every cell of an array of ``shape``."""
-        return self.symmetry_point_d[self.device_index(shape)]
+    def symmetry_points(self, shape, array: int = 0) -> np.ndarray:
+        """Symmetry point (weight units) of every cell of array number ``array`` of ``shape``."""
+        return self.symmetry_point_d[self.device_index(shape, array)]
 
     def _to_u(self, w):
         G = self.G_lo + (np.asarray(w, float) / self.w_max + 1) / 2 * (self.G_hi - self.G_lo)
@@ -255,15 +258,15 @@ class LUTPulsedDevice:
             out[sel] = np.maximum(nxt, u[sel]) if up else np.minimum(nxt, u[sel])
         return self._to_w(out) - w
 
-    def apply_pulses(self, w, n, rng=None) -> np.ndarray:
-        """Weights after ``n`` signed pulses (integers, + = up) on ``w``, pulse by pulse."""
+    def apply_pulses(self, w, n, rng=None, array: int = 0) -> np.ndarray:
+        """Weights after ``n`` signed pulses (integers, + = up) on ``w`` (array number ``array``), pulse by pulse."""
         w = np.array(np.asarray(w, dtype=float), copy=True)
         n = np.asarray(n)
         if not np.all(np.isfinite(n)) or not np.all(n == np.round(n)):
             raise ConfigError("n_pulses", "non-integer", "integer pulse counts")
         w, n = np.broadcast_arrays(w, n.astype(int))
         w = w.copy()
-        d = self.device_index(w.shape)
+        d = self.device_index(w.shape, array)
         lo, hi = -self.w_max, self.w_max
         flat_w, flat_d = w.reshape(-1), d.reshape(-1)
         remaining, up = np.abs(n).reshape(-1), (n > 0).reshape(-1)

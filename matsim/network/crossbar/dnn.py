@@ -160,8 +160,10 @@ class AnalogLinear:
             w0 = np.clip(w0, -device.w_max, device.w_max)
         self.C = w0                      # the weights (SGD) or the slow array C (Tiki-Taka)
         self.A_ref = np.zeros_like(w0)   # A's reference: its symmetry points with zero shifting
+        self._arrays = hasattr(device, "device_index")   # device-to-device identity per physical array
         if device is not None and zero_shift and hasattr(device, "symmetry_points"):
-            self.A_ref = np.asarray(device.symmetry_points(w0.shape), dtype=float).copy()
+            self.A_ref = np.asarray(device.symmetry_points(w0.shape, *((1,) if self._arrays else ())),
+                                    dtype=float).copy()
         self.A = self.A_ref.copy()       # the fast gradient array (Tiki-Taka), programmed to its symmetry point
         self.H = np.zeros_like(w0)       # TTv2 digital transfer buffer
         self.chop = np.ones(n_in + 1)    # chopper signs per input column
@@ -206,10 +208,13 @@ class AnalogLinear:
             self.tile.set_weights(self.weights)
             self.tile.calibrate(np.hstack([x, np.ones((x.shape[0], 1))]))
 
-    def _pulse(self, w, dW):
+    def _pulse(self, w, dW, array: int = 0):
+        """Pulses for the update ``dW`` on array ``array`` (0 = C / the SGD weights, 1 = A)."""
         dev = self.device
         n = dW / dev.dw_min
         n = np.floor(n + self.rng.random(n.shape))        # stochastic rounding: E[n] = dW / dw_min
+        if self._arrays:
+            return dev.apply_pulses(w, n, self.rng, array=array)
         return dev.apply_pulses(w, n, self.rng)
 
     def update(self, x, delta, lr: float) -> None:
@@ -223,7 +228,7 @@ class AnalogLinear:
             self.C = self._pulse(self.C, dW)
             return
         chopped = self.algorithm == "chopped"
-        self.A = self._pulse(self.A, dW * self.chop if chopped else dW)
+        self.A = self._pulse(self.A, dW * self.chop if chopped else dW, array=1)
         self._n_updates += 1
         if self._n_updates % self.transfer_every == 0:
             k = self._col
