@@ -52,14 +52,25 @@ def load_data(data) -> xr.Dataset:
         return load_dataset(path)
     import csv
     with path.open(newline="") as fh:
-        rows = [r for r in csv.reader(line for line in fh if not line.lstrip().startswith("#")) if r]
+        lines = [(no, line) for no, line in enumerate(fh, start=1) if line.strip() and not line.lstrip().startswith("#")]
+    rows = [(no, r) for no, r in zip((n for n, _ in lines), csv.reader(line for _, line in lines), strict=False) if r]
     if len(rows) < 3:
         raise ConfigError("data", str(path), "a CSV with a header row and at least 2 data rows")
-    header = [h.strip() for h in rows[0]]
-    try:
-        values = np.array([[float(c) for c in r] for r in rows[1:]])
-    except ValueError as exc:
-        raise ConfigError("data", str(path), f"numeric CSV rows ({exc})") from None
+    header = [h.strip() for h in rows[0][1]]
+    values = np.empty((len(rows) - 1, len(header)))
+    for k, (no, r) in enumerate(rows[1:]):
+        if len(r) != len(header):
+            raise ConfigError("data", str(path), f"{len(header)} columns ({', '.join(header)}) in every row; "
+                              f"line {no} has {len(r)}")
+        for j, c in enumerate(r):
+            try:
+                values[k, j] = float(c)
+            except ValueError:
+                raise ConfigError("data", str(path), f"a number in line {no}, column {header[j]} "
+                                  f"(got {c.strip()!r})") from None
+            if not np.isfinite(values[k, j]):
+                raise ConfigError("data", str(path), f"finite numbers: line {no} (data row {k + 1}), column "
+                                  f"{header[j]} is {c.strip()!r}; remove or fix that row")
     cols = {h: values[:, k] for k, h in enumerate(header)}
     vk = next((k for k in cols if k.lower() in ("v", "voltage", "v (v)")), None)
     ik = next((k for k in cols if k.lower() in ("i", "current", "i (a)")), None)
@@ -80,6 +91,19 @@ def _var(ds: xr.Dataset, *names):
         if n in ds:
             return np.asarray(ds[n].values, dtype=float)
     raise ConfigError("data", list(ds.data_vars), "a dataset with " + " or ".join(names))
+
+
+def check_finite(ds: xr.Dataset, names, source: str) -> None:
+    """Refuse NaN/inf in the data variables a fit uses: the error names the source, variable and index."""
+    for n in names:
+        if n is None or n not in ds.variables:
+            continue
+        vals = np.asarray(ds[n].values, dtype=float).reshape(-1)
+        bad = np.flatnonzero(~np.isfinite(vals))
+        if bad.size:
+            dim = ds[n].dims[0] if ds[n].dims else "index"
+            raise ConfigError("data", source, f"finite values: variable {n} is {vals[bad[0]]} at {dim} {bad[0]} "
+                              f"({bad.size} non-finite value(s) of {vals.size}); remove or fix those points")
 
 
 def _detect_kind(ds: xr.Dataset, model: CompactModel) -> str:
@@ -163,7 +187,8 @@ class FitResult:
         return float(np.sqrt(np.mean(self.residuals ** 2)))
 
     def summary(self) -> str:
-        lines = [f"fit of {self.model.name} to {self.source} ({self.kind}, {self.residuals.size} points): "
+        flag = "" if self.success else "NOT CONVERGED: "
+        lines = [f"{flag}fit of {self.model.name} to {self.source} ({self.kind}, {self.residuals.size} points): "
                  f"rms normalized residual {self.rms_residual:.3g}, {self.n_evaluations} evaluations, {self.message}"]
         for k, v0 in self.initial.items():
             p = self.params[k]
@@ -223,6 +248,10 @@ def fit(model: CompactModel, data, params, bounds: dict | None = None, kind: str
         raise ConfigError("data", f"{target.size} points", f"at least as many points as fitted parameters ({len(names)})")
     source = source or ds.attrs.get("source") or " ".join(str(ds.attrs[k]) for k in ("model", "experiment", "material")
                                                            if k in ds.attrs) or "data"
+    where = str(data) if not isinstance(data, xr.Dataset) else source
+    check_finite(ds, ["V", "v", "I", "i", "t", "time", voltage], where)
+    if x is not None and not np.all(np.isfinite(np.asarray(x, float))):
+        raise ConfigError("x", "non-finite state", "finite state values for kind='static'")
     scale = floor * np.max(np.abs(target)) + 1e-300
     v0 = {n: float(model.params[n].value) for n in names}
     logs = {n: v0[n] > 0 for n in names}
@@ -261,7 +290,19 @@ def fit(model: CompactModel, data, params, bounds: dict | None = None, kind: str
     fitted = model.with_params(**fitted_values)
     ps = fitted.params.with_values(source=f"fit: {source}", **fitted_values)
     fitted = type(model)(ps) if not hasattr(model, "material") else type(model)(ps, material=model.material)
-    pred = predict(fitted, ds, kind, x0=x0, x=x, voltage=voltage)
-    return FitResult(model=fitted, params=fitted.params, residuals=(pred - target) / (np.abs(target) + scale),
-                     data=ds, prediction=pred, kind=kind, source=source, cost=float(sol.cost), success=bool(sol.success),
+    try:
+        pred = predict(fitted, ds, kind, x0=x0, x=x, voltage=voltage)
+    except (FloatingPointError, ValueError) as exc:
+        raise ConvergenceError(f"fit of {model.name} to {source}: the fitted model cannot be evaluated ({exc})") from None
+    res = (pred - target) / (np.abs(target) + scale)
+    if not np.all(np.isfinite(res)) or np.all(residual(sol.x) == 1e3):
+        raise ConvergenceError(f"fit of {model.name} to {source} failed: the model gives non-finite or no currents "
+                               f"at every tried parameter set ({sol.nfev} evaluations; {sol.message}); "
+                               "check the data's units, the start values and --bounds")
+    success = bool(sol.success)
+    if not success:   # flagged: the parameters carry the flag in their provenance too
+        ps = fitted.params.with_values(source=f"fit (NOT converged: {sol.message}): {source}", **fitted_values)
+        fitted = type(model)(ps) if not hasattr(model, "material") else type(model)(ps, material=model.material)
+    return FitResult(model=fitted, params=fitted.params, residuals=res,
+                     data=ds, prediction=pred, kind=kind, source=source, cost=float(sol.cost), success=success,
                      message=str(sol.message), n_evaluations=int(sol.nfev), initial=v0)
