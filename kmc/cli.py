@@ -103,6 +103,10 @@ def cmd_run(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     ckpt = Path(args.checkpoint) if args.checkpoint else None
     me = run_stamp(cfg)
+    from matsim.cli import set_interrupt_hint
+    set_interrupt_hint(f"checkpoint {ckpt} holds the finished protocol steps; run the same command again to "
+                       "resume (--restart starts over)" if ckpt is not None else
+                       f"outputs of finished steps are in {out}/; without --checkpoint a new run starts over")
     if ckpt is not None and ckpt.is_file() and args.restart:
         print(f"--restart: discarding checkpoint {ckpt}")
         ckpt.unlink()

@@ -2,7 +2,10 @@
 
 Subcommands of each layer live beside that layer, in a module with ``configure(parser)``; this
 file only lists them, and imports a layer only when its subcommand is used (start-up stays fast).
-A :class:`~matsim.core.MatsimError` ends the command with one line on stderr and exit status 2.
+A :class:`~matsim.core.MatsimError` ends the command with one line on stderr and exit status 2;
+Ctrl-C (or SIGTERM) with one line saying what was saved and how to resume (a command sets that
+line with :func:`set_interrupt_hint`) and status 130. Under ``mpiexec`` an error on one rank ends
+all ranks (:func:`matsim.pipeline.mpi.abort_on_error`), never a hang.
 """
 
 from __future__ import annotations
@@ -110,6 +113,27 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+_INTERRUPT_HINT: list[str] = []
+
+
+def set_interrupt_hint(text: str) -> None:
+    """What a Ctrl-C at this point leaves behind and how to resume (printed as one line)."""
+    _INTERRUPT_HINT[:] = [text]
+
+
+def _comm():
+    """The MPI communicator if this process runs under MPI (mpi4py already imported), else None."""
+    if "mpi4py.MPI" not in sys.modules:
+        return None
+    from matsim.core.parallel import get_comm
+    comm = get_comm()
+    return comm if comm.Get_size() > 1 else None
+
+
+def _on_sigterm(signum, frame):
+    raise KeyboardInterrupt  # unwind normally: temporary folders are removed, the hint is printed
+
+
 def _not_available(name: str) -> int:
     print(f"matsim: the '{name}' commands are not available in this version", file=sys.stderr)
     return 2
@@ -122,11 +146,34 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 1
+    import signal
+    _INTERRUPT_HINT.clear()
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:          # not the main thread
+        previous = None
     try:
         return int(args.func(args) or 0)
     except MatsimError as exc:
-        print(f"matsim: error: {exc}", file=sys.stderr)
-        return 2
+        comm = _comm()
+        if comm is None:
+            print(f"matsim: error: {exc}", file=sys.stderr)
+            return 2
+        from matsim.pipeline.mpi import abort_on_error
+        return abort_on_error(comm, exc, 2)
+    except KeyboardInterrupt:
+        hint = _INTERRUPT_HINT[0] if _INTERRUPT_HINT else "nothing was saved"
+        print(f"\nmatsim: interrupted; {hint}", file=sys.stderr, flush=True)
+        return 130
+    except Exception as exc:
+        comm = _comm()
+        if comm is None:
+            raise
+        from matsim.pipeline.mpi import abort_on_error
+        return abort_on_error(comm, exc, 1)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

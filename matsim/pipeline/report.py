@@ -28,13 +28,24 @@ def _rows(summary: dict, prefix: str = ""):
             yield f"{prefix}{k}", _fmt(v)
 
 
-def write_report(config, records: list[dict], run_dir: Path) -> tuple[Path, Path]:
-    """Write ``report.md`` and ``report.html`` into ``run_dir``; return both paths."""
+def write_report(config, records: list[dict], run_dir: Path,
+                 failure: tuple[str, str] | None = None) -> tuple[Path, Path]:
+    """Write ``report.md`` and ``report.html`` into ``run_dir``; return both paths.
+
+    ``failure = (stage_id, message)`` puts a FAILED banner at the top: the stages listed are the ones
+    finished before it; nothing after the failed stage is reported (older results would be stale).
+    """
     md = [f"# {config.name}", "", config.description or "", "",
           f"size: `{config.size}`, seed: `{config.seed}`; provenance of every number: `provenance.json`.", ""]
     body = [f"<h1>{html.escape(config.name)}</h1><p>{html.escape(config.description or '')}</p>",
             f"<p>size: <code>{config.size}</code>, seed: <code>{config.seed}</code>; provenance: "
             f"<code>provenance.json</code></p>"]
+    if failure is not None:
+        sid, msg = failure
+        banner = (f"FAILED at stage {sid}: {msg}. This report lists only the stages finished before it; "
+                  "results of later stages from earlier runs were not kept (stale).")
+        md[1:1] = ["", f"**{banner}**", ""]
+        body.insert(1, f"<p style='color:#b00'><b>{html.escape(banner)}</b></p>")
     for rec in records:
         state = "reused from cache" if rec["cached"] else "computed"
         md += [f"## {rec['id']} (`{rec['stage']}`)", "", f"{state}, {rec['seconds']:.1f} s", "",

@@ -1,0 +1,104 @@
+"""Stages under ``mpiexec``: serial stages on rank 0 with the result broadcast, parallel stages on all ranks.
+
+* A stage is *serial* unless its run function is marked with :func:`uses_ranks` (then every rank calls
+  it and it splits its work itself, e.g. with :func:`matsim.core.parallel.map_tasks`). A serial stage
+  runs on rank 0 only; the other ranks wait without spinning (non-blocking barrier polled every
+  50 ms) and receive its summary and figure list by broadcast. While it runs, ase's ``world`` is a
+  one-process communicator (:func:`matsim.core.parallel.serial_ase_world`), so ase objects such as
+  ``Vibrations`` do not try to coordinate with ranks that are not running them.
+* An error in a serial stage is broadcast too, so every rank raises the same
+  :class:`~matsim.core.errors.MatsimError` (marked ``agreed``): rank 0 prints it, all exit with status 2.
+* Any other exception, on any rank (e.g. inside a parallel stage while other ranks wait in a
+  collective), is printed with its rank by :func:`abort_on_error` and ends the whole job with
+  ``comm.Abort`` -- never a hang.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from typing import Callable
+
+from matsim.core.errors import MatsimError
+from matsim.core.parallel import serial_ase_world
+
+POLL_S = 0.05
+
+
+def uses_ranks(fn: Callable) -> Callable:
+    """Mark a stage's run function as MPI-parallel: every rank calls it (it splits the work itself)."""
+    fn.mpi_parallel = True
+    return fn
+
+
+def is_parallel(stage) -> bool:
+    return bool(getattr(stage.run, "mpi_parallel", False) or getattr(stage, "parallel", False))
+
+
+class RankError(MatsimError):
+    """An error raised on another rank and broadcast (message text only; the type is in the message)."""
+
+
+def _wait(comm) -> None:
+    """Barrier that sleeps between polls (an idle rank does not take a core from the working one)."""
+    if not hasattr(comm, "Ibarrier"):
+        comm.Barrier()
+        return
+    req = comm.Ibarrier()
+    while not req.Test():
+        time.sleep(POLL_S)
+
+
+def run_stage(stage, ctx, comm) -> tuple[dict, list[str]]:
+    """Run ``stage`` for ``ctx`` on the right ranks; every rank returns rank 0's (summary, figures)."""
+    if comm.Get_size() == 1:
+        return stage.run(ctx) or {}, list(ctx.figures)
+    if is_parallel(stage):
+        summary = stage.run(ctx) or {}
+        return comm.bcast((summary, list(ctx.figures)), root=0)
+    if comm.Get_rank() == 0:
+        try:
+            with serial_ase_world():
+                result = ("ok", stage.run(ctx) or {}, list(ctx.figures))
+        except MatsimError as exc:
+            _wait(comm)
+            comm.bcast(("error", type(exc).__name__, str(exc)), root=0)
+            exc.agreed = True
+            raise
+        except BaseException as exc:            # noqa: B036 -- tell the waiting ranks, then re-raise
+            _wait(comm)
+            comm.bcast(("fatal", type(exc).__name__, f"{type(exc).__name__}: {exc}"), root=0)
+            exc.agreed = True
+            raise
+        _wait(comm)
+        comm.bcast(result, root=0)
+        return result[1], result[2]
+    _wait(comm)
+    result = comm.bcast(None, root=0)
+    if result[0] != "ok":
+        err = RankError(f"(from rank 0) {result[2]}")
+        err.agreed = True
+        raise err
+    return result[1], result[2]
+
+
+def abort_on_error(comm, exc: BaseException, code: int) -> int:
+    """Print ``exc`` once and end the job: an error every rank agreed on exits normally with ``code``
+    (rank 0 prints it); any other error on any rank is printed with its rank and ``comm.Abort(code)``."""
+    size, rank = comm.Get_size(), comm.Get_rank()
+    agreed = getattr(exc, "agreed", False)
+    if size > 1 and agreed:
+        if rank == 0:
+            print(f"matsim: error: {exc}", file=sys.stderr, flush=True)
+        return code
+    where = f" (rank {rank} of {size})" if size > 1 else ""
+    if isinstance(exc, MatsimError):
+        print(f"matsim: error{where}: {exc}", file=sys.stderr, flush=True)
+    else:
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+        print(f"matsim: error{where}: {type(exc).__name__}: {exc}; aborting all ranks", file=sys.stderr, flush=True)
+    if size > 1:
+        sys.stdout.flush()
+        comm.Abort(code)
+    return code
