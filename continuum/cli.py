@@ -28,11 +28,12 @@ def cmd_run(args) -> int:
 
 def cmd_iv(args) -> int:
     from matsim.core.io import save_dataset
-    from continuum.sweep import parse_param, run_config
+    from continuum.sweep import run_config
     cfg = _config(args.config)
     cfg["experiment"] = "iv"
     if args.currents:
-        cfg["currents"] = parse_param("currents=" + args.currents)[1]
+        from matsim.core.validate import parse_floats
+        cfg["currents"] = parse_floats("--currents", args.currents, "A")
     if args.refine_snapback is not None:
         cfg["refine_snapback"] = args.refine_snapback
     ds = run_config(cfg)

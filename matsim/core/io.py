@@ -25,6 +25,13 @@ PARAMS_ATTR = "matsim_parameters"
 PROVENANCE_ATTR = "matsim_provenance"
 
 
+def current_umask() -> int:
+    """The process umask (read by setting and restoring it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def file_sha256(path) -> str:
     """Hex SHA-256 of a file's bytes (used in provenance strings)."""
     h = hashlib.sha256()
@@ -81,6 +88,7 @@ def save_dataset(ds: xr.Dataset, path, params: ParameterSet | None = None,
     os.close(fd)
     try:
         ds.to_netcdf(tmp, engine="netcdf4")
+        os.chmod(tmp, 0o666 & ~current_umask())     # mkstemp makes 0600; results follow the user's umask
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
