@@ -181,6 +181,17 @@ class FitResult:
     message: str
     n_evaluations: int
     initial: dict = field(default_factory=dict)
+    unconstrained: list = field(default_factory=list)
+
+    @property
+    def constraint_note(self) -> str:
+        """Empty, or which fitted parameters the data do not pin down (and the data's drive range)."""
+        if not self.unconstrained:
+            return ""
+        x = _var(self.data, "I", "i") if self.kind == "steady_current" else _var(self.data, "V", "v")
+        unit = "A" if self.kind == "steady_current" else "V"
+        return (f"{', '.join(self.unconstrained)} not constrained separately by the data (only a combination is; "
+                f"data span {x.min():.3g} to {x.max():.3g} {unit}): treat the fitted value(s) as assumptions")
 
     @property
     def rms_residual(self) -> float:
@@ -193,6 +204,8 @@ class FitResult:
         for k, v0 in self.initial.items():
             p = self.params[k]
             lines.append(f"  {k}: {v0:.6g} -> {p.value:.6g} {p.unit}")
+        if self.unconstrained:
+            lines.append("  note: " + self.constraint_note)
         return "\n".join(lines)
 
     def plot(self, path=None):
@@ -217,10 +230,43 @@ class FitResult:
         axr.axhline(0, color="k", lw=0.5)
         axr.set_xlabel(xlabel)
         axr.set_ylabel("norm. residual")
+        if self.unconstrained:
+            ax.set_title("note: " + ", ".join(self.unconstrained) + " not constrained by the data", fontsize=8,
+                         color="#b00")
         fig.tight_layout()
         if path is not None:
             fig.savefig(path, dpi=120)
         return fig
+
+
+def unconstrained_parameters(jac, names, residuals=None, tol: float = 1e-3, max_log_sd: float = 1.0) -> list[str]:
+    """Parameters the data do not determine separately.
+
+    Two tests on the residual Jacobian ``J`` (columns w.r.t. ln p for positive parameters, else p):
+    (1) columns that vanish or are linearly dependent (singular values s_k / s_max < ``tol``, the
+    parameters with a right-singular-vector component > 0.3); (2) given ``residuals``, the standard
+    error from the residual scatter, sd = sqrt(diag((J^T J)^-1) * sum(r^2)/(m - n)), above
+    ``max_log_sd`` (a factor e for ln p). Example: a sinh(V/V0) law sampled only at |V| << V0 fixes
+    I0/V0, but not I0 and V0 apart, once the data carry noise.
+    """
+    J = np.asarray(jac, float)
+    if J.ndim != 2 or J.shape[1] != len(names) or not np.all(np.isfinite(J)):
+        return list(names)
+    norms = np.linalg.norm(J, axis=0)
+    out = {n for n, c in zip(names, norms, strict=True) if c <= 1e-12 * max(norms.max(), 1e-300)}
+    keep = [k for k, c in enumerate(norms) if names[k] not in out]
+    if len(keep) > 1:
+        Jn = J[:, keep] / norms[keep]
+        _, sv, vt = np.linalg.svd(Jn, full_matrices=False)
+        for k in np.flatnonzero(sv / sv[0] < tol):
+            out |= {names[keep[j]] for j in np.flatnonzero(np.abs(vt[k]) > 0.3)}
+    r = None if residuals is None else np.asarray(residuals, float)
+    if r is not None and r.size > len(keep) and keep:
+        s2 = float(np.sum(r ** 2)) / (r.size - len(keep))
+        cov = np.linalg.pinv(J[:, keep].T @ J[:, keep]) * s2
+        sd = np.sqrt(np.maximum(np.diag(cov), 0.0))
+        out |= {names[keep[j]] for j in np.flatnonzero(sd > max_log_sd)}
+    return [n for n in names if n in out]
 
 
 def fit(model: CompactModel, data, params, bounds: dict | None = None, kind: str = "auto", x0=None, x=None,
@@ -300,9 +346,10 @@ def fit(model: CompactModel, data, params, bounds: dict | None = None, kind: str
                                f"at every tried parameter set ({sol.nfev} evaluations; {sol.message}); "
                                "check the data's units, the start values and --bounds")
     success = bool(sol.success)
+    weak = unconstrained_parameters(sol.jac, names, sol.fun)
     if not success:   # flagged: the parameters carry the flag in their provenance too
         ps = fitted.params.with_values(source=f"fit (NOT converged: {sol.message}): {source}", **fitted_values)
         fitted = type(model)(ps) if not hasattr(model, "material") else type(model)(ps, material=model.material)
     return FitResult(model=fitted, params=fitted.params, residuals=res,
                      data=ds, prediction=pred, kind=kind, source=source, cost=float(sol.cost), success=success,
-                     message=str(sol.message), n_evaluations=int(sol.nfev), initial=v0)
+                     message=str(sol.message), n_evaluations=int(sol.nfev), initial=v0, unconstrained=weak)

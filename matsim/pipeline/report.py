@@ -4,18 +4,52 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from pathlib import Path
 
+#: unit of a summary value from its key: explicit suffixes first, then the physics naming conventions
+_SUFFIX = [("_ohm", "Ω"), ("_Ohm", "Ω"), ("_eV", "eV"), ("_nm", "nm"), ("_Hz", "Hz"), ("_K", "K"), ("_S", "S"),
+           ("_V", "V"), ("_s", "s"), ("_m", "m"), ("_W", "W"), ("_F", "F"), ("_J", "J")]
+_PREFIX = [(r"^[Vv]_", "V"), (r"^R_", "Ω"), (r"^[Ii]_", "A"), (r"^T_", "K"), (r"^G_", "S"), (r"^[Cc]_th", "J/K"),
+           (r"^R_th", "K/W")]
+_DIMENSIONLESS = ("accuracy", "ratio", "residual", "nrmse", "chance", "spread", "fraction", "error", "p90_minus_p10",
+                  "mean_state", "attempts_count")
+_COUNTS = ("n_", "hidden", "test_images", "points", "cells", "shape", "seed", "size")
 
-def _fmt(v) -> str:
+
+def unit_for(key: str, value=None) -> str:
+    """The unit of a report quantity named ``key`` ('' for text; '1' for dimensionless numbers)."""
+    name = key.rsplit(".", 1)[-1]
+    if name.endswith("_A"):
+        return "Å" if re.search(r"distance|length|lattice", name) else "A"
+    for suffix, u in _SUFFIX:
+        if name.endswith(suffix):
+            return u
+    for pat, u in sorted(_PREFIX, key=lambda p: -len(p[0])):
+        if re.match(pat, name):
+            return u
+    if any(w in name.lower() for w in _DIMENSIONLESS) or any(name.startswith(c) or name.endswith(c) for c in _COUNTS):
+        return "1"
+    return ""
+
+
+def _num(v) -> str:
+    """4 significant digits, no float noise (1.9000000000000001 -> 1.9)."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return str(v)
+    return f"{v:.4g}" if isinstance(v, float) else str(v)
+
+
+def _fmt(v, unit: str = "") -> str:
     if isinstance(v, dict) and "value" in v and "unit" in v:  # a Parameter
         src = f" — {v['source']}" if v.get("source") else ""
-        return f"{_fmt(v['value'])} {v['unit']}{src}"
-    if isinstance(v, float):
-        return f"{v:.4g}"
-    if isinstance(v, list) and len(v) > 8:
-        return f"[{len(v)} values]"
-    return str(v)
+        return f"{_num(v['value'])} {v['unit']}{src}"
+    u = f" {unit}" if unit and unit != "1" else ""
+    if isinstance(v, list):
+        if len(v) > 8:
+            return f"[{len(v)} values]"
+        return "[" + ", ".join(_num(x) for x in v) + "]" + u
+    return _num(v) + (u if isinstance(v, (int, float)) and not isinstance(v, bool) else "")
 
 
 def _rows(summary: dict, prefix: str = ""):
@@ -24,8 +58,15 @@ def _rows(summary: dict, prefix: str = ""):
             continue
         if isinstance(v, dict) and not ("value" in v and "unit" in v):
             yield from _rows(v, f"{prefix}{k}.")
+        elif isinstance(v, (int, float)) and not isinstance(v, bool) and "accuracy" in k and 0 <= v <= 1:
+            yield f"{prefix}{k}", f"{100 * v:.1f} %"
         else:
-            yield f"{prefix}{k}", _fmt(v)
+            unit = unit_for(k)
+            numeric = isinstance(v, (int, float, list)) and not isinstance(v, bool)
+            text = _fmt(v, unit)
+            if numeric and not unit and not (isinstance(v, list) and not all(isinstance(x, (int, float)) for x in v)):
+                text += " (unit not stated)"
+            yield f"{prefix}{k}", text
 
 
 def write_report(config, records: list[dict], run_dir: Path,
