@@ -28,7 +28,7 @@ def unit_for(key: str, value=None) -> str:
     for pat, u in sorted(_PREFIX, key=lambda p: -len(p[0])):
         if re.match(pat, name):
             return u
-    if any(w in name.lower() for w in _DIMENSIONLESS) or any(name.startswith(c) or name.endswith(c) for c in _COUNTS):
+    if any(w in key.lower() for w in _DIMENSIONLESS) or any(name.startswith(c) or name.endswith(c) for c in _COUNTS):
         return "1"
     return ""
 
@@ -52,6 +52,11 @@ def _fmt(v, unit: str = "") -> str:
     return _num(v) + (u if isinstance(v, (int, float)) and not isinstance(v, bool) else "")
 
 
+def _md_cell(text: str) -> str:
+    """A markdown table cell: '|' (as in |V|) would end the cell."""
+    return text.replace("|", "\\|")
+
+
 def _rows(summary: dict, prefix: str = ""):
     for k, v in summary.items():
         if k.startswith("_"):
@@ -61,7 +66,7 @@ def _rows(summary: dict, prefix: str = ""):
         elif isinstance(v, (int, float)) and not isinstance(v, bool) and "accuracy" in k and 0 <= v <= 1:
             yield f"{prefix}{k}", f"{100 * v:.1f} %"
         else:
-            unit = unit_for(k)
+            unit = unit_for(f"{prefix}{k}")
             numeric = isinstance(v, (int, float, list)) and not isinstance(v, bool)
             text = _fmt(v, unit)
             if numeric and not unit and not (isinstance(v, list) and not all(isinstance(x, (int, float)) for x in v)):
@@ -95,7 +100,7 @@ def write_report(config, records: list[dict], run_dir: Path,
                     f"<p>{state}, {rec['seconds']:.1f} s</p><table border=1 cellpadding=4>"
                     "<tr><th>quantity</th><th>value</th></tr>")
         for k, v in _rows(rec["summary"]):
-            md.append(f"| {k} | {v} |")
+            md.append(f"| {k} | {_md_cell(v)} |")
             body.append(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>")
         body.append("</table>")
         md.append("")

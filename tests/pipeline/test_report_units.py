@@ -53,3 +53,14 @@ def test_unconstrained_parameters_from_jacobian():
     J = rng.normal(size=(20, 2))
     assert unconstrained_parameters(J, ["a", "b"], residuals=0.01 * rng.normal(size=20)) == []
     assert unconstrained_parameters(J * 1e-3, ["a", "b"], residuals=rng.normal(size=20)) == ["a", "b"]
+
+
+def test_markdown_cells_escape_bars(tmp_path):
+    from types import SimpleNamespace
+
+    from matsim.pipeline.report import write_report
+    cfg = SimpleNamespace(name="wf", description="", size="small", seed=1)
+    rec = {"id": "s", "stage": "s", "cached": False, "seconds": 1.0, "figures": [],
+           "summary": {"note": "data at |V| <= 0.1 V"}}
+    md, _ = write_report(cfg, [rec], tmp_path)
+    assert "| note | data at \\|V\\| <= 0.1 V |" in md.read_text()
