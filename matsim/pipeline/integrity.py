@@ -59,7 +59,11 @@ def mark_failed(run_dir: Path, stage_id: str, previous: dict | None, exc: BaseEx
         (out_dir / fig).unlink(missing_ok=True)
     message = f"{type(exc).__name__}: {exc}"
     if any_cached_upstream:
-        message += " (upstream stages were reused from the cache; if their outputs were edited, rerun with --force)"
+        hint = " (upstream stages were reused from the cache; if their outputs were edited, rerun with --force)"
+        message += hint
+        from matsim.core.errors import MatsimError
+        if isinstance(exc, MatsimError) and exc.args and "--force" not in str(exc.args[0]):
+            exc.args = (str(exc.args[0]) + hint, *exc.args[1:])   # the one line the user sees says it too
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "FAILED").write_text(message + "\n", encoding="utf-8")
     write_report(config, records, Path(run_dir), failure=(stage_id, message))

@@ -28,7 +28,7 @@ from matsim.core.errors import ConfigError, MissingFileError
 from matsim.core.io import file_sha256, package_versions, save_json
 from matsim.core.parallel import get_comm
 from matsim.core.progress import progress
-from matsim.pipeline import integrity, mpi, unit_params
+from matsim.pipeline import integrity, mpi, ticker, unit_params
 from matsim.pipeline.config import WorkflowConfig
 from matsim.pipeline.report import write_report
 from matsim.pipeline.stages import StageContext, get_stage
@@ -174,7 +174,8 @@ class Pipeline:
                 if root:
                     (ctx.out_dir / "FAILED").unlink(missing_ok=True)
                 try:
-                    summary, figures = mpi.run_stage(stage, ctx, self.comm)
+                    with ticker.ticking(f"[{spec.key}]", self.quiet, self.comm.Get_rank()):
+                        summary, figures = mpi.run_stage(stage, ctx, self.comm)
                 except BaseException as exc:
                     if root:
                         integrity.mark_failed(self.run_dir, spec.key, manifest, exc, self.config, records,

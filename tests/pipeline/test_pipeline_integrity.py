@@ -93,3 +93,41 @@ def test_ctrl_c_prints_one_line_with_how_to_resume(tmp_path, capsys, monkeypatch
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "Traceback" not in err
     assert err.startswith("matsim: interrupted; finished stages are kept in") and "--resume" in err
+
+
+@register_stage("_int_slow")
+def _slow(ctx):
+    """Sleep a little (a long stage that calls its engine quietly)."""
+    import time
+    time.sleep(1.3)
+    return {}
+
+
+def test_long_stage_shows_elapsed_time_on_a_terminal(tmp_path, capsys, monkeypatch):
+    import matsim.pipeline.ticker as ticker
+    monkeypatch.setattr(ticker, "progress_enabled", lambda quiet=False: not quiet)    # as on a TTY
+    p = tmp_path / "wf.yaml"
+    p.write_text(yaml.safe_dump({"name": "wf", "stages": [{"stage": "_int_slow"}]}))
+    Pipeline.from_yaml(p, run_dir=tmp_path / "run").run()
+    assert "[_int_slow] running: 00:01 elapsed" in capsys.readouterr().err
+    Pipeline.from_yaml(p, run_dir=tmp_path / "run2", quiet=True).run()
+    assert "elapsed" not in capsys.readouterr().err
+
+
+def test_failure_after_cached_upstream_mentions_force(tmp_path):
+    from matsim.core.errors import ConfigError
+
+    @register_stage("_int_needs")
+    def _needs(ctx):
+        """Fail with a user error when the upstream output looks wrong."""
+        _, up_dir = ctx.upstream_of("_int_source")
+        if int(ctx.param("threshold", 0)) > 0:
+            raise ConfigError(f"{ctx.stage_id}: upstream x.npy", "too short", "more points")
+        return {}
+    p = tmp_path / "wf.yaml"
+    p.write_text(yaml.safe_dump({"name": "wf", "stages": [{"stage": "_int_source"}, {"stage": "_int_needs"}]}))
+    Pipeline.from_yaml(p, run_dir=tmp_path / "run").run()
+    p.write_text(yaml.safe_dump({"name": "wf", "stages": [{"stage": "_int_source"},
+                                                          {"stage": "_int_needs", "params": {"threshold": 1}}]}))
+    with pytest.raises(ConfigError, match="rerun with --force"):
+        Pipeline.from_yaml(p, run_dir=tmp_path / "run").run()
