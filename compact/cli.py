@@ -68,6 +68,9 @@ def cmd_simulate(args) -> int:
 
     from matsim.core.validate import parse_floats
 
+    from matsim.core.errors import ConfigError
+    if args.points < 2:
+        raise ConfigError("--points", args.points, "at least 2 output points per period")
     model = _model(args.model, args.params, args.material, args.set)
     wave = waveforms.parse(args.waveform)
     t = wave.times(args.periods, args.points)

@@ -11,9 +11,26 @@ import argparse
 import json
 
 
+#: memory per finite-volume cell of the FiPy model (mesh geometry of cells and faces, variables,
+#: sparse matrix); an estimate used to refuse a mesh that cannot fit before FiPy allocates it
+BYTES_PER_CELL = 2000
+
+
 def _config(path):
+    import numpy as np
+
     from matsim.core.config import read_mapping
-    return dict(read_mapping(path))
+    from matsim.core.errors import ConfigError
+    from matsim.core.memory import check_memory
+    cfg = dict(read_mapping(path))
+    cells = cfg.get("n_cells")
+    if cells is not None:
+        try:
+            n = int(np.prod([int(c) for c in np.atleast_1d(cells)]))
+        except (TypeError, ValueError):
+            raise ConfigError(f"{path}: n_cells", cells, "cell counts, e.g. [12, 6]") from None
+        check_memory(f"{path}: n_cells", cells, BYTES_PER_CELL * n, f"mesh of {n} cells")
+    return cfg
 
 
 def cmd_run(args) -> int:

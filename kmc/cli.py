@@ -51,6 +51,11 @@ def _run_step(cell, step, quiet, snapshots):
                       snapshots=snapshots)
 
 
+#: memory of a VCM cell per lattice site: ~15 event slots (rate, index) plus occupation, potential,
+#: temperature and field arrays (an estimate from the arrays VCMCell allocates; checked before building it)
+BYTES_PER_SITE = 320
+
+
 def run_stamp(cfg) -> dict:
     """Config + code identity stored in the checkpoint (see :func:`matsim.core.checkpoint.stamp`)."""
     import kmc
@@ -74,6 +79,9 @@ def _load_run_config(path):
                           "see kmc/examples/hfo2_cell.yaml)")
     cfg = validate(KMCRunConfig, data, context=str(path))
     materials.get(cfg.material)
+    from matsim.core.memory import check_memory
+    n_sites = int(np.prod(cfg.cell.shape))
+    check_memory(f"{path}: cell.shape", list(cfg.cell.shape), BYTES_PER_SITE * n_sites, f"KMC lattice of {n_sites} sites")
     if "protocol" not in data:
         raise ConfigError(f"{path}: protocol", "<missing>", "a list of steps (forming/sweep/pulse): the file has "
                           f"only {', '.join(map(str, data))} (truncated? see kmc/examples/hfo2_cell.yaml)")

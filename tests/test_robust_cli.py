@@ -24,6 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
     (["crossbar", "program", "--tolerance", "nan"], "--tolerance: got nan"),
     (["crossbar", "sneak", "--sizes", "0", "4"], "--sizes"),
     (["crossbar", "train", "--epochs", "0"], "--epochs: got 0"),
+    (["crossbar", "program", "--bits", "40"], "--bits: got 40; expected a resolution of 1..24 bits"),
+    (["crossbar", "infer", "--device", "NoSuchModel"], "model: got 'NoSuchModel'"),   # before training
+    (["compact", "simulate", "StanfordPKU", "--points", "0"], "--points: got 0"),
+    (["compact", "simulate", "StanfordPKU", "--x0", "1,abc"], "--x0: got '1,abc'"),
     (["continuum", "iv", str(ROOT / "continuum/examples/vo2_iv.yaml"), "--currents=1e-5,abc"],
      "--currents: got '1e-5,abc'; expected comma-separated numbers (A); item 2 is 'abc'"),
 ])
@@ -68,3 +72,28 @@ def test_example_neb_folder_gives_the_emt_barrier(capsys):
     import json
     out = json.loads(capsys.readouterr().out)
     assert 0.6 < out["Ea"]["value"] < 0.9 and out["Ea"]["unit"] == "eV"
+
+
+def test_huge_meshes_and_lattices_are_refused_before_allocation(tmp_path, capsys):
+    c = tmp_path / "c.yaml"
+    c.write_text((ROOT / "continuum/examples/vo2_iv.yaml").read_text().replace("n_cells: [12, 6]", "n_cells: [100000, 100000]"))
+    assert main(["continuum", "iv", str(c)]) == 2          # before: _ArrayMemoryError for 74.5 GiB
+    assert "n_cells: got [100000, 100000]; expected a size whose mesh of 10000000000 cells fit" in capsys.readouterr().err
+    k = tmp_path / "k.yaml"
+    k.write_text("cell: {shape: [2000, 2000, 2000]}\nprotocol: [{kind: forming}]\n")
+    assert main(["kmc", "run", str(k), "--out", str(tmp_path / "o"), "--quiet"]) == 2   # before: 59.6 GiB error
+    assert "cell.shape: got [2000, 2000, 2000]" in capsys.readouterr().err
+
+
+def test_ctrl_c_in_kmc_run_says_what_was_saved(tmp_path, capsys, monkeypatch):
+    import kmc.cli
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(kmc.cli, "_run_step", interrupted)
+    k = tmp_path / "k.yaml"
+    k.write_text("cell: {shape: [4, 4, 6]}\nprotocol: [{kind: forming}]\noutput: {plots: false}\n")
+    ck = tmp_path / "c.npz"
+    assert main(["kmc", "run", str(k), "--out", str(tmp_path / "o"), "--checkpoint", str(ck), "--quiet"]) == 130
+    err = capsys.readouterr().err.strip()
+    assert err == (f"matsim: interrupted; checkpoint {ck} holds the finished protocol steps; run the same "
+                   "command again to resume (--restart starts over)")

@@ -20,6 +20,8 @@ from matsim.core.memory import check_memory
 #: float64 arrays of n_rows x n_cols a write-verify run holds (target, state, conductances, currents,
 #: masks, ...), and with wire resistance the extra factor of the node-voltage solve (2 nodes per cell)
 PROGRAM_ARRAYS, WIRE_FACTOR = 8, 5
+#: DAC/ADC/level resolutions beyond this are not physical for analog arrays (and 2^bits levels are allocated)
+MAX_BITS = 24
 
 
 def _check_sizes(args) -> None:
@@ -37,6 +39,8 @@ def _check_sizes(args) -> None:
         v = getattr(args, name, None)
         if v is not None and not (np.isfinite(v) and v >= 0):
             raise ConfigError(f"--{name.replace('_', '-')}", v, "a finite number >= 0")
+    if getattr(args, "bits", None) is not None and args.bits > MAX_BITS:
+        raise ConfigError("--bits", args.bits, f"a resolution of 1..{MAX_BITS} bits (2^bits levels are stored)")
     if getattr(args, "g_min", None) and getattr(args, "g_max", None) and args.g_max <= args.g_min:
         raise ConfigError("--g-max", args.g_max, f"a conductance above --g-min ({args.g_min} S)")
 
@@ -58,6 +62,7 @@ def cmd_infer(args) -> int:
     from matsim.network.crossbar.analysis import digits_split
     from matsim.network.crossbar.dnn import AnalogMLP
     _check_sizes(args)
+    dev = _device(args.device)          # an unknown device is an error before minutes of training
     data = digits_split(args.seed)
     Xtr, Xte, ytr, yte = data
     sizes = [64, args.size, 10] if args.size else [64, 10]
@@ -69,7 +74,6 @@ def cmd_infer(args) -> int:
     net = AnalogMLP(sizes, None, seed=args.seed).fit(Xtr, ytr, epochs=args.epochs, lr=args.lr, quiet=False)
     n = min(args.samples or len(yte), len(yte))
     print(f"float network {sizes}: test accuracy {net.score(Xte[:n], yte[:n]):.4f} ({n} test images)")
-    dev = _device(args.device)
     t0 = time.perf_counter()
     xbs = net.to_crossbars(G_min=args.g_min, G_max=args.g_max, device=dev, v_read=args.v_read,
                            r_wire_row=args.r_wire, r_wire_col=args.r_wire, cell=args.cell)
