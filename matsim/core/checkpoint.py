@@ -43,8 +43,10 @@ def load_checkpoint(path) -> tuple[dict[str, np.ndarray], dict]:
         with np.load(path, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files if k != _META_KEY}
             meta = json.loads(bytes(data[_META_KEY]).decode()) if _META_KEY in data.files else {}
-    except (OSError, ValueError) as exc:
-        raise ConfigError("path", str(path), f"a matsim checkpoint (.npz) ({exc})") from None
+    except (OSError, ValueError, EOFError) as exc:
+        detail = "not an .npz archive written by matsim" if "pickle" in str(exc) else str(exc)[:120]
+        raise ConfigError("path", str(path), f"a matsim checkpoint (.npz) ({detail}; use --restart to "
+                          "overwrite it, or another path)") from None
     return arrays, meta
 
 

@@ -42,6 +42,8 @@ def coerce(stage_id: str, params: dict[str, Any]) -> dict[str, Any]:
         try:
             out[k] = float(units.from_si(units.parse_quantity(v, u, field), u))
         except UnitError as exc:
-            raise UnitError(field, v, f"a number in {u} or a quantity string like '2 u{u}' / '1.5 {u}' "
-                            f"({exc.expected})") from None
+            parts = v.strip().split(None, 1)
+            why = (f"unknown unit {parts[1].strip()!r}" if len(parts) > 1 and parts[1].strip() not in units.known_units()
+                   else exc.expected)
+            raise UnitError(field, v, f"a number in {u} or a quantity string like '2 u{u}' / '1.5 {u}' ({why})") from None
     return out
