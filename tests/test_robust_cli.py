@@ -97,3 +97,19 @@ def test_ctrl_c_in_kmc_run_says_what_was_saved(tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err.strip()
     assert err == (f"matsim: interrupted; checkpoint {ck} holds the finished protocol steps; run the same "
                    "command again to resume (--restart starts over)")
+
+
+def test_stale_vibration_caches_of_dead_processes_are_removed(tmp_path):
+    """A run killed with SIGKILL leaves its ase Vibrations cache folder; the next run removes it."""
+    import socket
+    import subprocess
+    import sys
+
+    from matsim.dft.vineyard import remove_stale_vibration_caches
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    host = socket.gethostname()
+    (tmp_path / f"matsim_vib_{host}_r0_p{dead}_abc" / "vib").mkdir(parents=True)
+    (tmp_path / f"matsim_vib_{host}_r0_p{os.getpid()}_xyz").mkdir()
+    assert remove_stale_vibration_caches(tmp_path) == [f"matsim_vib_{host}_r0_p{dead}_abc"]
+    assert [p.name for p in tmp_path.iterdir()] == [f"matsim_vib_{host}_r0_p{os.getpid()}_xyz"]

@@ -1,6 +1,7 @@
 """Stages for the MPI pipeline tests (imported by the tests and by their ``mpiexec`` subprocesses)."""
 
 import os
+import socket
 import tempfile
 
 import numpy as np
@@ -23,7 +24,7 @@ def vibrations(ctx):
     np.save(ctx.out_dir / "freqs.npy", f)
     return {"rank": get_comm().Get_rank(), "n_modes": len(f), "max_THz": float(np.max(np.abs(f))) / 1e12,
             "tmp_left": sorted(p for p in os.listdir(tempfile.gettempdir())
-                               if p.startswith(f"matsim_vib_r{get_comm().Get_rank()}_p{os.getpid()}_"))}
+                               if p.startswith(f"matsim_vib_{socket.gethostname()}_r{get_comm().Get_rank()}_p{os.getpid()}_"))}
 
 
 @register_stage("_mpi_squares")
