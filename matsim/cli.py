@@ -5,7 +5,7 @@ file only lists them, and imports a layer only when its subcommand is used (star
 A :class:`~matsim.core.MatsimError` ends the command with one line on stderr and exit status 2;
 Ctrl-C (or SIGTERM) with one line saying what was saved and how to resume (a command sets that
 line with :func:`set_interrupt_hint`) and status 130. Under ``mpiexec`` an error on one rank ends
-all ranks (:func:`matsim.pipeline.mpi.abort_on_error`), never a hang.
+all ranks (:mod:`matsim.core.mpi_errors`), never a hang.
 """
 
 from __future__ import annotations
@@ -148,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     import signal
     _INTERRUPT_HINT.clear()
+    from matsim.core import mpi_errors
+    if mpi_errors.launched_by_mpi():     # under mpiexec: a private communicator to agree on errors
+        from matsim.core.parallel import get_comm
+        mpi_errors.prepare(get_comm())
     try:
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
     except ValueError:          # not the main thread
@@ -159,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         if comm is None:
             print(f"matsim: error: {exc}", file=sys.stderr)
             return 2
-        from matsim.pipeline.mpi import abort_on_error
+        from matsim.core.mpi_errors import abort_on_error
         return abort_on_error(comm, exc, 2)
     except KeyboardInterrupt:
         hint = _INTERRUPT_HINT[0] if _INTERRUPT_HINT else "nothing was saved"
@@ -169,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         comm = _comm()
         if comm is None:
             raise
-        from matsim.pipeline.mpi import abort_on_error
+        from matsim.core.mpi_errors import abort_on_error
         return abort_on_error(comm, exc, 1)
     finally:
         if previous is not None:

@@ -8,24 +8,23 @@
   ``Vibrations`` do not try to coordinate with ranks that are not running them.
 * An error in a serial stage is broadcast too, so every rank raises the same
   :class:`~matsim.core.errors.MatsimError` (marked ``agreed``): rank 0 prints it, all exit with status 2.
+* A :class:`~matsim.core.errors.MatsimError` raised on *every* rank (e.g. a bad config checked by all
+  ranks before any work) is recognised as such by a barrier on a private communicator (made by
+  :func:`matsim.core.mpi_errors.prepare` at start-up) that completes within :data:`AGREE_S`: rank 0 prints it, all exit 2.
 * Any other exception, on any rank (e.g. inside a parallel stage while other ranks wait in a
-  collective), is printed with its rank by :func:`abort_on_error` and ends the whole job with
+  collective), is printed with its rank by :func:`matsim.core.mpi_errors.abort_on_error` and ends the whole job with
   ``comm.Abort`` -- never a hang.
 """
 
 from __future__ import annotations
 
-import sys
 import time
-import traceback
 from typing import Callable
 
 from matsim.core.errors import MatsimError
 from matsim.core.parallel import serial_ase_world
 
 POLL_S = 0.05
-
-
 def uses_ranks(fn: Callable) -> Callable:
     """Mark a stage's run function as MPI-parallel: every rank calls it (it splits the work itself)."""
     fn.mpi_parallel = True
@@ -81,24 +80,3 @@ def run_stage(stage, ctx, comm) -> tuple[dict, list[str]]:
         err.agreed = True
         raise err
     return result[1], result[2]
-
-
-def abort_on_error(comm, exc: BaseException, code: int) -> int:
-    """Print ``exc`` once and end the job: an error every rank agreed on exits normally with ``code``
-    (rank 0 prints it); any other error on any rank is printed with its rank and ``comm.Abort(code)``."""
-    size, rank = comm.Get_size(), comm.Get_rank()
-    agreed = getattr(exc, "agreed", False)
-    if size > 1 and agreed:
-        if rank == 0:
-            print(f"matsim: error: {exc}", file=sys.stderr, flush=True)
-        return code
-    where = f" (rank {rank} of {size})" if size > 1 else ""
-    if isinstance(exc, MatsimError):
-        print(f"matsim: error{where}: {exc}", file=sys.stderr, flush=True)
-    else:
-        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
-        print(f"matsim: error{where}: {type(exc).__name__}: {exc}; aborting all ranks", file=sys.stderr, flush=True)
-    if size > 1:
-        sys.stdout.flush()
-        comm.Abort(code)
-    return code

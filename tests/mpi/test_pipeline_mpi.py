@@ -100,3 +100,12 @@ def test_exception_on_one_rank_ends_the_job_with_the_message(shared_tmp):
     assert rc != 0
     assert "matsim: error (rank 1 of 2): RuntimeError: deliberate failure on rank 1; aborting all ranks" in err
     assert seconds < 60          # start-up of two Pythons + abort; before: no end (rank 0 in Barrier forever)
+
+
+def test_config_error_on_every_rank_is_one_message_and_exit_2(shared_tmp):
+    """All ranks reject the workflow before any work: rank 0 prints it once, no MPI_Abort noise."""
+    d = shared_tmp
+    wf = _workflow(d, [{"stage": "kmc_switchin"}])
+    rc, out, err, _ = _mpiexec([str(Path(sys.executable).parent / "matsim"), "run", str(wf)], timeout=120)
+    assert rc == 2
+    assert err.count("matsim: error: stage: got 'kmc_switchin'; expected one of") == 1 and "Abort" not in err
