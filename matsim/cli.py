@@ -166,8 +166,10 @@ def main(argv: list[str] | None = None) -> int:
         from matsim.core.mpi_errors import abort_on_error
         return abort_on_error(comm, exc, 2)
     except KeyboardInterrupt:
-        hint = _INTERRUPT_HINT[0] if _INTERRUPT_HINT else "nothing was saved"
-        print(f"\nmatsim: interrupted; {hint}", file=sys.stderr, flush=True)
+        comm = _comm()
+        if comm is None or comm.Get_rank() == 0:        # mpiexec forwards Ctrl-C to every rank: one line
+            hint = _INTERRUPT_HINT[0] if _INTERRUPT_HINT else "nothing was saved"
+            print(f"\nmatsim: interrupted; {hint}", file=sys.stderr, flush=True)
         return 130
     except Exception as exc:
         comm = _comm()

@@ -62,3 +62,11 @@ def test_params_flag_means_a_json_file_everywhere(tmp_path, capsys):
     assert "use --fit G_max" in capsys.readouterr().err
     assert main(["fit", "ECRAM", str(_csv(tmp_path)), "--fit", "G_max", "--kind", "static", "--state", "0.5,abc"]) == 2
     assert "--state" in capsys.readouterr().err
+
+
+def test_model_that_only_gives_nan_is_a_convergence_error(tmp_path, monkeypatch):
+    import compact.calibration as cal
+    from matsim.core.errors import ConvergenceError
+    monkeypatch.setattr(cal, "predict", lambda model, ds, kind, **kw: np.full(ds["I"].size, np.nan))
+    with pytest.raises(ConvergenceError, match="non-finite or no currents"):
+        fit(ECRAM(), _csv(tmp_path), ["G_max"], kind="static", x=[0.5])
