@@ -10,10 +10,11 @@
   :class:`~matsim.core.errors.MatsimError` (marked ``agreed``): rank 0 prints it, all exit with status 2.
 * A :class:`~matsim.core.errors.MatsimError` raised on *every* rank (e.g. a bad config checked by all
   ranks before any work) is recognised as such by a barrier on a private communicator (made by
-  :func:`matsim.core.mpi_errors.prepare` at start-up) that completes within :data:`AGREE_S`: rank 0 prints it, all exit 2.
+  :func:`matsim.core.mpi_errors.prepare` at start-up) that completes within ``AGREE_S``: rank 0
+  prints it, all exit 2.
 * Any other exception, on any rank (e.g. inside a parallel stage while other ranks wait in a
-  collective), is printed with its rank by :func:`matsim.core.mpi_errors.abort_on_error` and ends the whole job with
-  ``comm.Abort`` -- never a hang.
+  collective), is printed with its rank by :func:`matsim.core.mpi_errors.abort_on_error` and ends
+  the whole job with ``comm.Abort`` -- never a hang.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from typing import Callable
 from matsim.core.errors import MatsimError
 from matsim.core.parallel import serial_ase_world
 
+#: how often a waiting rank checks whether rank 0 finished a serial stage (s)
 POLL_S = 0.05
+
+
 def uses_ranks(fn: Callable) -> Callable:
     """Mark a stage's run function as MPI-parallel: every rank calls it (it splits the work itself)."""
     fn.mpi_parallel = True

@@ -162,6 +162,7 @@ class Pipeline:
             if cached and (bad := integrity.verify(ctx.out_dir, manifest)):
                 self._say(f"[{spec.key}] {bad}; recomputing")
                 cached = False
+            cached, manifest = self.comm.bcast((cached, manifest), root=0)   # one decision for all ranks
             t0 = time.perf_counter()
             if cached:
                 summary, figures, outputs = manifest["summary"], manifest["figures"], manifest.get("files")
