@@ -230,6 +230,8 @@ class FitResult:
         axr.axhline(0, color="k", lw=0.5)
         axr.set_xlabel(xlabel)
         axr.set_ylabel("norm. residual")
+        from matplotlib.ticker import MaxNLocator
+        axr.xaxis.set_major_locator(MaxNLocator(nbins=5))   # 9 ticks like -0.075 overlap at this width
         if self.unconstrained:
             ax.set_title("note: " + ", ".join(self.unconstrained) + " not constrained by the data", fontsize=8,
                          color="#b00")

@@ -151,9 +151,9 @@ def cmd_run(args) -> int:
               f"({(cell.n_events - e0) / max(wall, 1e-9):.3g} events/s); I_end = {float(ds.I[-1]):.3e} A, "
               f"gap = {int(ds.gap[-1])}, T_max = {float(ds.T_max.max()):.0f} K"
               + (f", V_forming = {ds.attrs['V_forming']:.2f} V" if "V_forming" in ds.attrs else ""))
+        _check_physics(cell, i, step, ds, out)     # before the checkpoint: a failed step is not "done"
         if ckpt is not None:
             cell.save(ckpt, extra={"steps_done": i + 1, "run": me})
-        _check_physics(cell, i, step, ds, out)
     if cell.n_events == 0:
         raise NoResultError(f"no KMC event happened in {len(cfg.protocol)} protocol step(s) "
                             f"(t = {cell.time:.3g} s): the voltages/dwell times are too small for any hop; "

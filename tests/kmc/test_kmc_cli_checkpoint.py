@@ -70,5 +70,6 @@ def test_empty_or_truncated_config_is_an_error(tmp_path, capsys, text, message):
 ])
 def test_run_without_physics_exits_2(tmp_path, capsys, protocol, message):
     p = _write(tmp_path / "c.yaml", {**BASE, "protocol": protocol})
-    assert main(["kmc", "run", p, "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    assert _run(p, tmp_path / "o", tmp_path / "c.npz") == 2
     assert message in capsys.readouterr().err
+    assert not (tmp_path / "c.npz").exists()        # a failed step is not checkpointed as done

@@ -37,3 +37,20 @@ def test_unfixable_overlap_is_named():
     assert "figure 'off the page' cut off at the figure edge" in overlapping_labels(fig)
     assert not any("cut off" in c for c in overlapping_labels(fig, edges=False))
     plt.close(fig)
+
+
+def test_fit_figure_of_the_demo_has_no_overlaps():
+    """lrs_fit.png of the demo (data at +-0.1 V) had 9 overlapping x tick labels (-0.100, -0.075, ...)."""
+    import numpy as np
+    import xarray as xr
+
+    from compact import StanfordPKU, fit
+    m = StanfordPKU()
+    g = np.array([m.params["g_min"].value * 1e-9])
+    V = np.array([-0.1, -0.1, 0.1, 0.1, 0.1])
+    res = fit(m, xr.Dataset({"V": ("n", V), "I": ("n", m.current(V, g) * (1 + 0.03 * np.array([1, -1, 1, -1, 0.5])))}),
+              ["I0", "V0"], kind="static", x=g)
+    assert res.unconstrained == ["I0", "V0"]         # noisy data at one |V|: only I0/V0 is determined
+    fig = res.plot()
+    assert overlapping_labels(fig) == []
+    plt.close(fig)
