@@ -63,7 +63,7 @@ def _rows(summary: dict, prefix: str = ""):
             continue
         if isinstance(v, dict) and not ("value" in v and "unit" in v):
             yield from _rows(v, f"{prefix}{k}.")
-        elif isinstance(v, (int, float)) and not isinstance(v, bool) and "accuracy" in k and 0 <= v <= 1:
+        elif isinstance(v, (int, float)) and not isinstance(v, bool) and ("accuracy" in k or k == "chance") and 0 <= v <= 1:
             yield f"{prefix}{k}", f"{100 * v:.1f} %"
         else:
             unit = unit_for(f"{prefix}{k}")
