@@ -130,8 +130,15 @@ def _comm():
     return comm if comm.Get_size() > 1 else None
 
 
-def _on_sigterm(signum, frame):
-    raise KeyboardInterrupt  # unwind normally: temporary folders are removed, the hint is printed
+_SIGNALLED: list[int] = []
+
+
+def _on_signal(signum, frame):
+    """Ctrl-C / SIGTERM: unwind normally (temporary folders are removed, the hint is printed). The
+    signal is also remembered: a KeyboardInterrupt raised inside a C callback (numba compiling) is
+    swallowed by ctypes, and the command must not then end as if nothing happened."""
+    _SIGNALLED.append(signum)
+    raise KeyboardInterrupt
 
 
 def _not_available(name: str) -> int:
@@ -152,12 +159,19 @@ def main(argv: list[str] | None = None) -> int:
     if mpi_errors.launched_by_mpi():     # under mpiexec: a private communicator to agree on errors
         from matsim.core.parallel import get_comm
         mpi_errors.prepare(get_comm())
+    _SIGNALLED.clear()
+    default_hook = sys.unraisablehook
+    sys.unraisablehook = lambda u: None if (u.exc_type and issubclass(u.exc_type, KeyboardInterrupt)) \
+        else default_hook(u)   # the swallowed Ctrl-C is reported below, without ctypes' traceback
     try:
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     except ValueError:          # not the main thread
         previous = None
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        if _SIGNALLED:          # the interrupt was swallowed somewhere below; still report it
+            raise KeyboardInterrupt
+        return code
     except MatsimError as exc:
         comm = _comm()
         if comm is None:
@@ -178,8 +192,9 @@ def main(argv: list[str] | None = None) -> int:
         from matsim.core.mpi_errors import abort_on_error
         return abort_on_error(comm, exc, 1)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for sig, handler in (previous or {}).items():
+            signal.signal(sig, handler)
+        sys.unraisablehook = default_hook
 
 
 if __name__ == "__main__":

@@ -113,3 +113,21 @@ def test_stale_vibration_caches_of_dead_processes_are_removed(tmp_path):
     (tmp_path / f"matsim_vib_{host}_r0_p{os.getpid()}_xyz").mkdir()
     assert remove_stale_vibration_caches(tmp_path) == [f"matsim_vib_{host}_r0_p{dead}_abc"]
     assert [p.name for p in tmp_path.iterdir()] == [f"matsim_vib_{host}_r0_p{os.getpid()}_xyz"]
+
+
+def test_ctrl_c_swallowed_below_still_ends_as_interrupted(capsys, monkeypatch):
+    """Ctrl-C during numba compilation raises inside a ctypes callback, which swallows it; before, the
+    command then ran on and exited 0 as if never interrupted."""
+    import signal
+
+    import kmc.cli
+
+    def swallowing(args):
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            pass                       # what ctypes does with an exception in a callback
+        return 0
+    monkeypatch.setattr(kmc.cli, "cmd_lattice_gas", swallowing)
+    assert main(["kmc", "lattice-gas"]) == 130
+    assert capsys.readouterr().err.strip() == "matsim: interrupted; nothing was saved"
