@@ -112,9 +112,18 @@ def cmd_run(args) -> int:
     ckpt = Path(args.checkpoint) if args.checkpoint else None
     me = run_stamp(cfg)
     from matsim.cli import set_interrupt_hint
-    set_interrupt_hint(f"checkpoint {ckpt} holds the finished protocol steps; run the same command again to "
-                       "resume (--restart starts over)" if ckpt is not None else
-                       f"outputs of finished steps are in {out}/; without --checkpoint a new run starts over")
+    done: list[int] = []
+
+    def hint() -> str:
+        if ckpt is None:
+            return (f"outputs of {len(done)} finished step(s) are in {out}/; without --checkpoint a new run "
+                    "starts over")
+        if not ckpt.is_file():
+            return f"no protocol step finished, nothing saved (--checkpoint {ckpt} is written after each step)"
+        n = int(load_checkpoint(ckpt)[1].get("extra", {}).get("steps_done", 0))
+        return (f"checkpoint {ckpt} holds {n} finished protocol step(s); run the same command again to resume "
+                "(--restart starts over)")
+    set_interrupt_hint(hint)
     if ckpt is not None and ckpt.is_file() and args.restart:
         print(f"--restart: discarding checkpoint {ckpt}")
         ckpt.unlink()
@@ -154,6 +163,7 @@ def cmd_run(args) -> int:
         _check_physics(cell, i, step, ds, out)     # before the checkpoint: a failed step is not "done"
         if ckpt is not None:
             cell.save(ckpt, extra={"steps_done": i + 1, "run": me})
+        done.append(i)
     if cell.n_events == 0:
         raise NoResultError(f"no KMC event happened in {len(cfg.protocol)} protocol step(s) "
                             f"(t = {cell.time:.3g} s): the voltages/dwell times are too small for any hop; "

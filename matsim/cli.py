@@ -113,11 +113,12 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-_INTERRUPT_HINT: list[str] = []
+_INTERRUPT_HINT: list = []
 
 
-def set_interrupt_hint(text: str) -> None:
-    """What a Ctrl-C at this point leaves behind and how to resume (printed as one line)."""
+def set_interrupt_hint(text) -> None:
+    """What a Ctrl-C at this point leaves behind and how to resume (printed as one line); a string or
+    a function returning one (evaluated when the interrupt comes)."""
     _INTERRUPT_HINT[:] = [text]
 
 
@@ -183,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         comm = _comm()
         if comm is None or comm.Get_rank() == 0:        # mpiexec forwards Ctrl-C to every rank: one line
             hint = _INTERRUPT_HINT[0] if _INTERRUPT_HINT else "nothing was saved"
+            hint = hint() if callable(hint) else hint
             print(f"\nmatsim: interrupted; {hint}", file=sys.stderr, flush=True)
         return 130
     except Exception as exc:

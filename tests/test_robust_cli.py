@@ -87,16 +87,28 @@ def test_huge_meshes_and_lattices_are_refused_before_allocation(tmp_path, capsys
 
 def test_ctrl_c_in_kmc_run_says_what_was_saved(tmp_path, capsys, monkeypatch):
     import kmc.cli
-    def interrupted(*a, **k):
-        raise KeyboardInterrupt
-    monkeypatch.setattr(kmc.cli, "_run_step", interrupted)
+    real, calls = kmc.cli._run_step, []
+
+    def interrupt_second_step(cell, step, quiet, snaps):
+        calls.append(step.kind)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(cell, step, quiet, snaps)
+    monkeypatch.setattr(kmc.cli, "_run_step", interrupt_second_step)
     k = tmp_path / "k.yaml"
-    k.write_text("cell: {shape: [4, 4, 6]}\nprotocol: [{kind: forming}]\noutput: {plots: false}\n")
+    k.write_text("cell: {shape: [4, 4, 6], seed: 1, max_events_per_step: 200}\n"
+                 "protocol: [{kind: forming, v_max: 2.5, v_step: 0.25}, {kind: sweep, voltages: [0.1]}]\n"
+                 "output: {plots: false}\n")
     ck = tmp_path / "c.npz"
-    assert main(["kmc", "run", str(k), "--out", str(tmp_path / "o"), "--checkpoint", str(ck), "--quiet"]) == 130
-    err = capsys.readouterr().err.strip()
-    assert err == (f"matsim: interrupted; checkpoint {ck} holds the finished protocol steps; run the same "
-                   "command again to resume (--restart starts over)")
+    argv = ["kmc", "run", str(k), "--out", str(tmp_path / "o"), "--checkpoint", str(ck), "--quiet"]
+    assert main(argv) == 130
+    assert capsys.readouterr().err.strip() == (f"matsim: interrupted; checkpoint {ck} holds 1 finished protocol "
+                                               "step(s); run the same command again to resume (--restart starts over)")
+    calls[:] = ["x"]                     # the next call is number 2: interrupted before any step is done
+    ck.unlink()
+    assert main(argv) == 130
+    assert capsys.readouterr().err.strip() == (f"matsim: interrupted; no protocol step finished, nothing saved "
+                                               f"(--checkpoint {ck} is written after each step)")
 
 
 def test_stale_vibration_caches_of_dead_processes_are_removed(tmp_path):
