@@ -67,3 +67,28 @@ def mark_failed(run_dir: Path, stage_id: str, previous: dict | None, exc: BaseEx
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "FAILED").write_text(message + "\n", encoding="utf-8")
     write_report(config, records, Path(run_dir), failure=(stage_id, message))
+
+
+def non_finite(summary, prefix: str = "") -> list[str]:
+    """Keys of a stage summary whose number (or a number in its list / Parameter value) is NaN or inf."""
+    import math
+    bad = []
+    for k, v in (summary or {}).items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            bad += non_finite({"value": v["value"]} if "value" in v and "unit" in v else v,
+                              f"{key}." if not ("value" in v and "unit" in v) else key + ".")
+        elif isinstance(v, float) and not math.isfinite(v):
+            bad.append(key)
+        elif isinstance(v, (list, tuple)) and any(isinstance(x, float) and not math.isfinite(x) for x in v):
+            bad.append(key)
+    return [b[:-len(".value")] if b.endswith(".value") else b for b in bad]
+
+
+def require_finite(stage_id: str, summary: dict, out_dir) -> None:
+    """A stage whose summary holds NaN/inf did no physics for those quantities: NoResultError naming them."""
+    from matsim.core.errors import NoResultError
+    bad = non_finite({k: v for k, v in summary.items() if not k.startswith("_")})
+    if bad:
+        raise NoResultError(f"stage {stage_id} produced no result (NaN or inf) for {', '.join(bad)}; "
+                            f"its outputs are in {out_dir} (the stage's inputs or size are too small for it)")

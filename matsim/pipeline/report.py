@@ -17,9 +17,7 @@ _DIMENSIONLESS = ("accuracy", "ratio", "residual", "nrmse", "chance", "spread", 
 _COUNTS = ("n_", "hidden", "test_images", "points", "cells", "shape", "seed", "size")
 
 
-def unit_for(key: str, value=None) -> str:
-    """The unit of a report quantity named ``key`` ('' for text; '1' for dimensionless numbers)."""
-    name = key.rsplit(".", 1)[-1]
+def _unit_of_name(name: str) -> str:
     if name.endswith("_A"):
         return "Å" if re.search(r"distance|length|lattice", name) else "A"
     for suffix, u in _SUFFIX:
@@ -28,6 +26,20 @@ def unit_for(key: str, value=None) -> str:
     for pat, u in sorted(_PREFIX, key=lambda p: -len(p[0])):
         if re.match(pat, name):
             return u
+    return ""
+
+
+def unit_for(key: str) -> str:
+    """The unit of a report quantity named ``key`` ('' for text; '1' for dimensionless numbers).
+
+    The last part of a dotted key decides; when it carries no unit (``dc_offsets_V.x=0.1``), its parents do.
+    """
+    parts = key.split(".")
+    for name in reversed(parts):
+        u = _unit_of_name(name)
+        if u:
+            return u
+    name = parts[-1]
     if any(w in key.lower() for w in _DIMENSIONLESS) or any(name.startswith(c) or name.endswith(c) for c in _COUNTS):
         return "1"
     return ""

@@ -64,3 +64,8 @@ def test_markdown_cells_escape_bars(tmp_path):
            "summary": {"note": "data at |V| <= 0.1 V"}}
     md, _ = write_report(cfg, [rec], tmp_path)
     assert "| note | data at \\|V\\| <= 0.1 V |" in md.read_text()
+
+
+def test_unit_of_a_nested_key_comes_from_its_parent():
+    rows = dict(_rows({"dc_offsets_V": {"x=0.1": -0.04283, "x=0.2": 0.008686}}))
+    assert rows == {"dc_offsets_V.x=0.1": "-0.04283 V", "dc_offsets_V.x=0.2": "0.008686 V"}
