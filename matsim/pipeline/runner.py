@@ -177,6 +177,7 @@ class Pipeline:
                 try:
                     with ticker.ticking(f"[{spec.key}]", self.quiet, self.comm.Get_rank()):
                         summary, figures = mpi.run_stage(stage, ctx, self.comm)
+                    integrity.require_finite(spec.key, summary, ctx.out_dir)   # NaN = no physics: a failure
                 except BaseException as exc:
                     if root:
                         integrity.mark_failed(self.run_dir, spec.key, manifest, exc, self.config, records,

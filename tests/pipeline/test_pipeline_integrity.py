@@ -131,3 +131,18 @@ def test_failure_after_cached_upstream_mentions_force(tmp_path):
                                                           {"stage": "_int_needs", "params": {"threshold": 1}}]}))
     with pytest.raises(ConfigError, match="rerun with --force"):
         Pipeline.from_yaml(p, run_dir=tmp_path / "run").run()
+
+
+def test_stage_with_nan_result_fails(tmp_path):
+    from matsim.core.errors import NoResultError
+
+    @register_stage("_int_nan")
+    def _nan(ctx):
+        """A stage whose measurement found nothing (e.g. forming never reached)."""
+        return {"V_forming": float("nan"), "ok": 1.0, "params": {"E": {"value": float("inf"), "unit": "eV"}}}
+    p = tmp_path / "wf.yaml"
+    p.write_text(yaml.safe_dump({"name": "wf", "stages": [{"stage": "_int_nan"}]}))
+    with pytest.raises(NoResultError, match=r"stage _int_nan produced no result \(NaN or inf\) for V_forming, params.E"):
+        Pipeline.from_yaml(p, run_dir=tmp_path / "run").run()
+    assert "FAILED at stage _int_nan" in (tmp_path / "run" / "report.md").read_text()
+    assert not (tmp_path / "run" / "_int_nan" / "manifest.json").exists()     # not cached as a result
