@@ -10,14 +10,26 @@ from pathlib import Path
 #: unit of a summary value from its key: explicit suffixes first, then the physics naming conventions
 _SUFFIX = [("_ohm", "Ω"), ("_Ohm", "Ω"), ("_eV", "eV"), ("_nm", "nm"), ("_Hz", "Hz"), ("_K", "K"), ("_S", "S"),
            ("_V", "V"), ("_s", "s"), ("_m", "m"), ("_W", "W"), ("_F", "F"), ("_J", "J")]
-_PREFIX = [(r"^[Vv]_", "V"), (r"^R_", "Ω"), (r"^[Ii]_", "A"), (r"^T_", "K"), (r"^G_", "S"), (r"^[Cc]_th", "J/K"),
-           (r"^R_th", "K/W")]
+_PREFIX = [(r"^C$", "F"), (r"^R$", "Ω"), (r"^[Vv]_", "V"), (r"^R_", "Ω"), (r"^[Ii]_", "A"), (r"^T_", "K"), (r"^G_", "S")]
 _DIMENSIONLESS = ("accuracy", "ratio", "residual", "nrmse", "chance", "spread", "fraction", "error", "p90_minus_p10",
-                  "mean_state", "attempts_count")
+                  "mean_state", "attempts_count", "_over_", "locking", "cycles")
+#: a unit inside a name: filament_radius_nm_at_max_I -> nm
+_EMBEDDED = re.compile(r"_(nm|eV|Hz|ohm|Ohm|K|V|S|W|F|J|s)_")
 _COUNTS = ("n_", "hidden", "test_images", "points", "cells", "shape", "seed", "size")
 
 
+#: a symbol with a short subscript (V_s, R_s, V_th, I_cc, T_max): the symbol decides, not the "_s" suffix
+_SYMBOL = re.compile(r"^([A-Za-z])_[A-Za-z0-9]{1,4}$")
+_SYMBOL_UNITS = {"V": "V", "v": "V", "R": "Ω", "I": "A", "i": "A", "T": "K", "G": "S", "C": "F", "f": "Hz", "t": "s"}
+_SPECIAL = {"R_th": "K/W", "C_th": "J/K", "G_th": "W/K"}
+
+
 def _unit_of_name(name: str) -> str:
+    if name in _SPECIAL:
+        return _SPECIAL[name]
+    m = _SYMBOL.match(name)
+    if m and m.group(1) in _SYMBOL_UNITS:
+        return _SYMBOL_UNITS[m.group(1)]
     if name.endswith("_A"):
         return "Å" if re.search(r"distance|length|lattice", name) else "A"
     for suffix, u in _SUFFIX:
@@ -26,7 +38,8 @@ def _unit_of_name(name: str) -> str:
     for pat, u in sorted(_PREFIX, key=lambda p: -len(p[0])):
         if re.match(pat, name):
             return u
-    return ""
+    m = _EMBEDDED.search(name)
+    return {"ohm": "Ω", "Ohm": "Ω"}.get(m.group(1), m.group(1)) if m else ""
 
 
 def unit_for(key: str) -> str:

@@ -69,3 +69,13 @@ def test_markdown_cells_escape_bars(tmp_path):
 def test_unit_of_a_nested_key_comes_from_its_parent():
     rows = dict(_rows({"dc_offsets_V": {"x=0.1": -0.04283, "x=0.2": 0.008686}}))
     assert rows == {"dc_offsets_V.x=0.1": "-0.04283 V", "dc_offsets_V.x=0.2": "0.008686 V"}
+
+
+def test_symbols_with_subscripts_and_embedded_units():
+    rows = dict(_rows({"V_s": 1.0, "R_s": 1e3, "R_th": 1e5, "C_th": 1e-12, "C": 7.7e-14, "dwell_s": 1e-3,
+                       "filament_radius_nm_at_max_I": 6.3, "input_over_threshold": [0.5, 0.9],
+                       "resistive": {"locking": 0.99}}))
+    assert rows["V_s"] == "1 V" and rows["R_s"] == "1000 Ω"              # not seconds
+    assert rows["R_th"] == "1e+05 K/W" and rows["C_th"] == "1e-12 J/K" and rows["C"] == "7.7e-14 F"
+    assert rows["dwell_s"] == "0.001 s" and rows["filament_radius_nm_at_max_I"] == "6.3 nm"
+    assert rows["input_over_threshold"] == "[0.5, 0.9]" and rows["resistive.locking"] == "0.99"
