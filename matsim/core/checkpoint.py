@@ -60,11 +60,16 @@ def _canonical(obj) -> str:
     return json.dumps(obj, sort_keys=True, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o))
 
 
-def code_fingerprint(*modules_or_dirs) -> str:
+#: files of a package that do not change a run's numbers (front ends, plots, config schemas)
+NOT_ENGINE = ("cli.py", "plotting.py", "config.py")
+
+
+def code_fingerprint(*modules_or_dirs, exclude=NOT_ENGINE) -> str:
     """SHA-256 (16 hex) of the source files of the given packages/modules (``.py`` files, sorted).
 
     Accepts imported modules or folders; editing the engine's code changes the fingerprint, so a
-    checkpoint written by other code is not resumed silently.
+    checkpoint written by other code is not resumed silently. Files whose name ends with one of
+    ``exclude`` (command-line front ends, plotting) are left out.
     """
     import hashlib
     h = hashlib.sha256()
@@ -72,7 +77,7 @@ def code_fingerprint(*modules_or_dirs) -> str:
         p = Path(getattr(m, "__file__", m) or "")
         files = sorted(p.parent.glob("*.py")) if p.name == "__init__.py" else \
             (sorted(p.glob("*.py")) if p.is_dir() else [p])
-        for f in files:
+        for f in (f for f in files if not f.name.endswith(tuple(exclude))):
             h.update(f.name.encode())
             h.update(f.read_bytes())
     return h.hexdigest()[:16]

@@ -73,3 +73,14 @@ def test_run_without_physics_exits_2(tmp_path, capsys, protocol, message, step_f
     assert _run(p, tmp_path / "o", tmp_path / "c.npz") == 2
     assert message in capsys.readouterr().err
     assert (tmp_path / "c.npz").exists() != step_failed     # a failed step is not checkpointed as done
+
+
+def test_code_fingerprint_covers_the_engine_not_the_front_end(tmp_path):
+    from matsim.core.checkpoint import code_fingerprint
+    (tmp_path / "engine.py").write_text("RATE = 1\n")
+    (tmp_path / "cli.py").write_text("print('hi')\n")
+    before = code_fingerprint(tmp_path)
+    (tmp_path / "cli.py").write_text("print('hello')\n")
+    assert code_fingerprint(tmp_path) == before
+    (tmp_path / "engine.py").write_text("RATE = 2\n")
+    assert code_fingerprint(tmp_path) != before
