@@ -6,7 +6,8 @@
   (with the reason printed) instead of "unchanged, reusing" and a failure in the next stage.
 * When a stage fails, :func:`mark_failed` removes the figures of its previous run (they would
   otherwise sit in the report next to the new inputs), writes ``FAILED`` in its folder, and rewrites
-  ``report.md``/``report.html`` with the failure at the top and no results after the failed stage.
+  ``report.md``/``report.html`` (failure at the top, no results after the failed stage) and
+  ``provenance.json`` (``failed``: stage and error; the finished stages only).
 """
 
 from __future__ import annotations
@@ -67,6 +68,12 @@ def mark_failed(run_dir: Path, stage_id: str, previous: dict | None, exc: BaseEx
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "FAILED").write_text(message + "\n", encoding="utf-8")
     write_report(config, records, Path(run_dir), failure=(stage_id, message))
+    # provenance of this (failed) run: the finished stages only, not the previous run's
+    from matsim.core.io import package_versions, save_json
+    save_json({"workflow": config.model_dump() if hasattr(config, "model_dump") else str(config),
+               "run_dir": str(Path(run_dir).resolve()), "versions": package_versions(),
+               "seed": getattr(config, "seed", None), "failed": {"stage": stage_id, "error": message},
+               "stages": records}, Path(run_dir) / "provenance.json")
 
 
 def non_finite(summary, prefix: str = "") -> list[str]:

@@ -71,6 +71,8 @@ def test_failed_stage_marks_itself_and_the_report(tmp_path):
     assert "FAILED at stage _int_source" in report and "sum | 6" not in report   # no stale numbers
     assert not (run / "_int_source" / "x.png").exists()                          # no stale figure
     assert "source failed on purpose" in (run / "_int_source" / "FAILED").read_text()
+    prov = json.loads((run / "provenance.json").read_text())
+    assert prov["failed"]["stage"] == "_int_source" and prov["stages"] == []      # not the previous run's
     Pipeline.from_yaml(_wf(tmp_path), run_dir=run).run()
     assert not (run / "_int_source" / "FAILED").exists() and "FAILED" not in (run / "report.md").read_text()
 
