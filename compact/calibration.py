@@ -146,7 +146,7 @@ def predict(model: CompactModel, ds: xr.Dataset, kind: str, x0=None, x=None, rto
         out = np.empty(V.size)
         lo, hi = model.state_bounds()
         atol = 1e-10 * np.maximum(np.abs(hi - lo), 1e-30)
-        for k, (v, t0, t1) in enumerate(zip(V, starts, times)):
+        for k, (v, t0, t1) in enumerate(zip(V, starts, times, strict=True)):
             if t1 > t0:
                 rhs = lambda tt, y, _v=float(v): np.asarray(model.dstate_dt(_v, model.clip_state(y)), float).reshape(-1)
                 sol = solve_ivp(rhs, (t0, t1), state, method=model.integrator, rtol=rtol, atol=atol)
@@ -320,7 +320,7 @@ def fit(model: CompactModel, data, params, bounds: dict | None = None, kind: str
     p_init = np.clip(p_init, np.nextafter(np.array(lo), np.inf), np.nextafter(np.array(hi), -np.inf))
 
     def values(p):
-        return {n: float(np.exp(pk)) if logs[n] else float(pk) for n, pk in zip(names, p)}
+        return {n: float(np.exp(pk)) if logs[n] else float(pk) for n, pk in zip(names, p, strict=True)}
 
     def residual(p):
         try:

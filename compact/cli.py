@@ -53,7 +53,7 @@ def cmd_list(args) -> int:
     import compact
     for name, cls in compact.MODELS.items():
         doc = (cls.__doc__ or "").strip().splitlines()[0]
-        states = ", ".join(f"{n} ({u})" for n, u in zip(cls.state_names, cls.state_units))
+        states = ", ".join(f"{n} ({u})" for n, u in zip(cls.state_names, cls.state_units, strict=True))
         print(f"{name:<14} state: {states:<22} {doc}")
         if args.parameters:
             print("  " + cls.default_parameters().table().replace("\n", "\n  "))

@@ -170,7 +170,7 @@ def cmd_analyze(args) -> int:
         print(f"{name:>10}: {results[name]}  [{time.perf_counter() - t0:.1f} s]")
     sneak = [an.sneak_read_margin(cell=c) for c in ("1R", "1S1R")]
     an.plot(sneak, "size", "margin", path=out / "crossbar_sneak.png", logx=True, labels=["1R", "1S1R"])
-    results["sneak"] = {c: s.margin.values.tolist() for c, s in zip(("1R", "1S1R"), sneak)}
+    results["sneak"] = {c: s.margin.values.tolist() for c, s in zip(("1R", "1S1R"), sneak, strict=True)}
     results["sneak"]["size"] = sneak[0]["size"].values.tolist()
     print(f"{'sneak':>10}: {results['sneak']}")
     save_json(results, out / "crossbar_analyses.json")
