@@ -52,14 +52,25 @@ def load_data(data) -> xr.Dataset:
         return load_dataset(path)
     import csv
     with path.open(newline="") as fh:
-        rows = [r for r in csv.reader(line for line in fh if not line.lstrip().startswith("#")) if r]
+        lines = [(no, line) for no, line in enumerate(fh, start=1) if line.strip() and not line.lstrip().startswith("#")]
+    rows = [(no, r) for no, r in zip((n for n, _ in lines), csv.reader(line for _, line in lines), strict=False) if r]
     if len(rows) < 3:
         raise ConfigError("data", str(path), "a CSV with a header row and at least 2 data rows")
-    header = [h.strip() for h in rows[0]]
-    try:
-        values = np.array([[float(c) for c in r] for r in rows[1:]])
-    except ValueError as exc:
-        raise ConfigError("data", str(path), f"numeric CSV rows ({exc})") from None
+    header = [h.strip() for h in rows[0][1]]
+    values = np.empty((len(rows) - 1, len(header)))
+    for k, (no, r) in enumerate(rows[1:]):
+        if len(r) != len(header):
+            raise ConfigError("data", str(path), f"{len(header)} columns ({', '.join(header)}) in every row; "
+                              f"line {no} has {len(r)}")
+        for j, c in enumerate(r):
+            try:
+                values[k, j] = float(c)
+            except ValueError:
+                raise ConfigError("data", str(path), f"a number in line {no}, column {header[j]} "
+                                  f"(got {c.strip()!r})") from None
+            if not np.isfinite(values[k, j]):
+                raise ConfigError("data", str(path), f"finite numbers: line {no} (data row {k + 1}), column "
+                                  f"{header[j]} is {c.strip()!r}; remove or fix that row")
     cols = {h: values[:, k] for k, h in enumerate(header)}
     vk = next((k for k in cols if k.lower() in ("v", "voltage", "v (v)")), None)
     ik = next((k for k in cols if k.lower() in ("i", "current", "i (a)")), None)
@@ -80,6 +91,19 @@ def _var(ds: xr.Dataset, *names):
         if n in ds:
             return np.asarray(ds[n].values, dtype=float)
     raise ConfigError("data", list(ds.data_vars), "a dataset with " + " or ".join(names))
+
+
+def check_finite(ds: xr.Dataset, names, source: str) -> None:
+    """Refuse NaN/inf in the data variables a fit uses: the error names the source, variable and index."""
+    for n in names:
+        if n is None or n not in ds.variables:
+            continue
+        vals = np.asarray(ds[n].values, dtype=float).reshape(-1)
+        bad = np.flatnonzero(~np.isfinite(vals))
+        if bad.size:
+            dim = ds[n].dims[0] if ds[n].dims else "index"
+            raise ConfigError("data", source, f"finite values: variable {n} is {vals[bad[0]]} at {dim} {bad[0]} "
+                              f"({bad.size} non-finite value(s) of {vals.size}); remove or fix those points")
 
 
 def _detect_kind(ds: xr.Dataset, model: CompactModel) -> str:
@@ -122,7 +146,7 @@ def predict(model: CompactModel, ds: xr.Dataset, kind: str, x0=None, x=None, rto
         out = np.empty(V.size)
         lo, hi = model.state_bounds()
         atol = 1e-10 * np.maximum(np.abs(hi - lo), 1e-30)
-        for k, (v, t0, t1) in enumerate(zip(V, starts, times)):
+        for k, (v, t0, t1) in enumerate(zip(V, starts, times, strict=True)):
             if t1 > t0:
                 rhs = lambda tt, y, _v=float(v): np.asarray(model.dstate_dt(_v, model.clip_state(y)), float).reshape(-1)
                 sol = solve_ivp(rhs, (t0, t1), state, method=model.integrator, rtol=rtol, atol=atol)
@@ -157,17 +181,31 @@ class FitResult:
     message: str
     n_evaluations: int
     initial: dict = field(default_factory=dict)
+    unconstrained: list = field(default_factory=list)
+
+    @property
+    def constraint_note(self) -> str:
+        """Empty, or which fitted parameters the data do not pin down (and the data's drive range)."""
+        if not self.unconstrained:
+            return ""
+        x = _var(self.data, "I", "i") if self.kind == "steady_current" else _var(self.data, "V", "v")
+        unit = "A" if self.kind == "steady_current" else "V"
+        return (f"{', '.join(self.unconstrained)} not constrained separately by the data (only a combination is; "
+                f"data span {x.min():.3g} to {x.max():.3g} {unit}): treat the fitted value(s) as assumptions")
 
     @property
     def rms_residual(self) -> float:
         return float(np.sqrt(np.mean(self.residuals ** 2)))
 
     def summary(self) -> str:
-        lines = [f"fit of {self.model.name} to {self.source} ({self.kind}, {self.residuals.size} points): "
+        flag = "" if self.success else "NOT CONVERGED: "
+        lines = [f"{flag}fit of {self.model.name} to {self.source} ({self.kind}, {self.residuals.size} points): "
                  f"rms normalized residual {self.rms_residual:.3g}, {self.n_evaluations} evaluations, {self.message}"]
         for k, v0 in self.initial.items():
             p = self.params[k]
             lines.append(f"  {k}: {v0:.6g} -> {p.value:.6g} {p.unit}")
+        if self.unconstrained:
+            lines.append("  note: " + self.constraint_note)
         return "\n".join(lines)
 
     def plot(self, path=None):
@@ -192,10 +230,45 @@ class FitResult:
         axr.axhline(0, color="k", lw=0.5)
         axr.set_xlabel(xlabel)
         axr.set_ylabel("norm. residual")
+        from matplotlib.ticker import MaxNLocator
+        axr.xaxis.set_major_locator(MaxNLocator(nbins=5))   # 9 ticks like -0.075 overlap at this width
+        if self.unconstrained:
+            ax.set_title("note: " + ", ".join(self.unconstrained) + " not constrained by the data", fontsize=8,
+                         color="#b00")
         fig.tight_layout()
         if path is not None:
             fig.savefig(path, dpi=120)
         return fig
+
+
+def unconstrained_parameters(jac, names, residuals=None, tol: float = 1e-3, max_log_sd: float = 1.0) -> list[str]:
+    """Parameters the data do not determine separately.
+
+    Two tests on the residual Jacobian ``J`` (columns w.r.t. ln p for positive parameters, else p):
+    (1) columns that vanish or are linearly dependent (singular values s_k / s_max < ``tol``, the
+    parameters with a right-singular-vector component > 0.3); (2) given ``residuals``, the standard
+    error from the residual scatter, sd = sqrt(diag((J^T J)^-1) * sum(r^2)/(m - n)), above
+    ``max_log_sd`` (a factor e for ln p). Example: a sinh(V/V0) law sampled only at |V| << V0 fixes
+    I0/V0, but not I0 and V0 apart, once the data carry noise.
+    """
+    J = np.asarray(jac, float)
+    if J.ndim != 2 or J.shape[1] != len(names) or not np.all(np.isfinite(J)):
+        return list(names)
+    norms = np.linalg.norm(J, axis=0)
+    out = {n for n, c in zip(names, norms, strict=True) if c <= 1e-12 * max(norms.max(), 1e-300)}
+    keep = [k for k, c in enumerate(norms) if names[k] not in out]
+    if len(keep) > 1:
+        Jn = J[:, keep] / norms[keep]
+        _, sv, vt = np.linalg.svd(Jn, full_matrices=False)
+        for k in np.flatnonzero(sv / sv[0] < tol):
+            out |= {names[keep[j]] for j in np.flatnonzero(np.abs(vt[k]) > 0.3)}
+    r = None if residuals is None else np.asarray(residuals, float)
+    if r is not None and r.size > len(keep) and keep:
+        s2 = float(np.sum(r ** 2)) / (r.size - len(keep))
+        cov = np.linalg.pinv(J[:, keep].T @ J[:, keep]) * s2
+        sd = np.sqrt(np.maximum(np.diag(cov), 0.0))
+        out |= {names[keep[j]] for j in np.flatnonzero(sd > max_log_sd)}
+    return [n for n in names if n in out]
 
 
 def fit(model: CompactModel, data, params, bounds: dict | None = None, kind: str = "auto", x0=None, x=None,
@@ -223,6 +296,10 @@ def fit(model: CompactModel, data, params, bounds: dict | None = None, kind: str
         raise ConfigError("data", f"{target.size} points", f"at least as many points as fitted parameters ({len(names)})")
     source = source or ds.attrs.get("source") or " ".join(str(ds.attrs[k]) for k in ("model", "experiment", "material")
                                                            if k in ds.attrs) or "data"
+    where = str(data) if not isinstance(data, xr.Dataset) else source
+    check_finite(ds, ["V", "v", "I", "i", "t", "time", voltage], where)
+    if x is not None and not np.all(np.isfinite(np.asarray(x, float))):
+        raise ConfigError("x", "non-finite state", "finite state values for kind='static'")
     scale = floor * np.max(np.abs(target)) + 1e-300
     v0 = {n: float(model.params[n].value) for n in names}
     logs = {n: v0[n] > 0 for n in names}
@@ -243,7 +320,7 @@ def fit(model: CompactModel, data, params, bounds: dict | None = None, kind: str
     p_init = np.clip(p_init, np.nextafter(np.array(lo), np.inf), np.nextafter(np.array(hi), -np.inf))
 
     def values(p):
-        return {n: float(np.exp(pk)) if logs[n] else float(pk) for n, pk in zip(names, p)}
+        return {n: float(np.exp(pk)) if logs[n] else float(pk) for n, pk in zip(names, p, strict=True)}
 
     def residual(p):
         try:
@@ -261,7 +338,20 @@ def fit(model: CompactModel, data, params, bounds: dict | None = None, kind: str
     fitted = model.with_params(**fitted_values)
     ps = fitted.params.with_values(source=f"fit: {source}", **fitted_values)
     fitted = type(model)(ps) if not hasattr(model, "material") else type(model)(ps, material=model.material)
-    pred = predict(fitted, ds, kind, x0=x0, x=x, voltage=voltage)
-    return FitResult(model=fitted, params=fitted.params, residuals=(pred - target) / (np.abs(target) + scale),
-                     data=ds, prediction=pred, kind=kind, source=source, cost=float(sol.cost), success=bool(sol.success),
-                     message=str(sol.message), n_evaluations=int(sol.nfev), initial=v0)
+    try:
+        pred = predict(fitted, ds, kind, x0=x0, x=x, voltage=voltage)
+    except (FloatingPointError, ValueError) as exc:
+        raise ConvergenceError(f"fit of {model.name} to {source}: the fitted model cannot be evaluated ({exc})") from None
+    res = (pred - target) / (np.abs(target) + scale)
+    if not np.all(np.isfinite(res)) or np.all(residual(sol.x) == 1e3):
+        raise ConvergenceError(f"fit of {model.name} to {source} failed: the model gives non-finite or no currents "
+                               f"at every tried parameter set ({sol.nfev} evaluations; {sol.message}); "
+                               "check the data's units, the start values and --bounds")
+    success = bool(sol.success)
+    weak = unconstrained_parameters(sol.jac, names, sol.fun)
+    if not success:   # flagged: the parameters carry the flag in their provenance too
+        ps = fitted.params.with_values(source=f"fit (NOT converged: {sol.message}): {source}", **fitted_values)
+        fitted = type(model)(ps) if not hasattr(model, "material") else type(model)(ps, material=model.material)
+    return FitResult(model=fitted, params=fitted.params, residuals=res,
+                     data=ds, prediction=pred, kind=kind, source=source, cost=float(sol.cost), success=success,
+                     message=str(sol.message), n_evaluations=int(sol.nfev), initial=v0, unconstrained=weak)

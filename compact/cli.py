@@ -3,8 +3,11 @@
     matsim compact list
     matsim compact simulate StanfordPKU --waveform sine:amp=1.4,f=1e5 --periods 2 --out ds.nc [--plot iv.png]
     matsim compact simulate MottThermal --material NbO2 --waveform square:amp=2,f=1e8
-    matsim compact fit StanfordPKU sweep.nc --params I0,g0,V0 --out fit.json [--plot fit.png]
-    matsim compact fit ECRAM iv.csv --params G_max --kind static --state 0.7
+    matsim compact fit StanfordPKU sweep.nc --fit I0,g0,V0 --out fit.json [--plot fit.png]
+    matsim compact fit ECRAM iv.csv --fit G_max --kind static --state 0.7
+
+``--params FILE`` means a ParameterSet JSON in every action (simulate, fit, export, verify);
+``--fit NAMES`` lists the parameters a fit adjusts.
 
 ``export`` / ``verify`` come from :mod:`compact.export.cli` when it is installed (``EXTRA_CONFIGURERS``
 lists any further ``configure(subparsers)`` hooks).
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+from pathlib import Path
 
 from compact.calibration import KINDS
 
@@ -49,7 +53,7 @@ def cmd_list(args) -> int:
     import compact
     for name, cls in compact.MODELS.items():
         doc = (cls.__doc__ or "").strip().splitlines()[0]
-        states = ", ".join(f"{n} ({u})" for n, u in zip(cls.state_names, cls.state_units))
+        states = ", ".join(f"{n} ({u})" for n, u in zip(cls.state_names, cls.state_units, strict=True))
         print(f"{name:<14} state: {states:<22} {doc}")
         if args.parameters:
             print("  " + cls.default_parameters().table().replace("\n", "\n  "))
@@ -62,10 +66,15 @@ def cmd_simulate(args) -> int:
     from compact import waveforms
     from matsim.core.io import save_dataset
 
+    from matsim.core.validate import parse_floats
+
+    from matsim.core.errors import ConfigError
+    if args.points < 2:
+        raise ConfigError("--points", args.points, "at least 2 output points per period")
     model = _model(args.model, args.params, args.material, args.set)
     wave = waveforms.parse(args.waveform)
     t = wave.times(args.periods, args.points)
-    x0 = None if args.x0 is None else np.array([float(v) for v in args.x0.split(",")])
+    x0 = None if args.x0 is None else np.array(parse_floats("--x0", args.x0))
     ds = model.simulate(wave, t, x0=x0)
     ds.attrs["waveform"] = args.waveform
     state = model.state_names[0]
@@ -97,12 +106,26 @@ def cmd_simulate(args) -> int:
 def cmd_fit(args) -> int:
     from compact.calibration import fit
 
-    model = _model(args.model, args.params_json, args.material, args.set)
-    names = [s.strip() for s in args.params.split(",") if s.strip()] if args.params else list(model.fit_parameters)
-    bounds = json.loads(args.bounds) if args.bounds else None
-    x = None if args.state is None else [float(v) for v in args.state.split(",")]
+    from matsim.core.errors import ConfigError, ConvergenceError, MissingFileError
+    from matsim.core.validate import parse_floats
+
+    params_file = args.params_json or args.params
+    if params_file and not params_file.lower().endswith(".json") and not Path(params_file).is_file():
+        raise MissingFileError("--params", params_file, "a ParameterSet JSON file (to choose the parameters to fit, "
+                               f"use --fit {params_file})")
+    model = _model(args.model, params_file, args.material, args.set)
+    names = [s.strip() for s in args.fit.split(",") if s.strip()] if args.fit else list(model.fit_parameters)
+    try:
+        bounds = json.loads(args.bounds) if args.bounds else None
+    except json.JSONDecodeError as exc:
+        raise ConfigError("--bounds", args.bounds, f'JSON like {{"G_max": [1e-6, 1e-3]}} ({exc})') from None
+    x = None if args.state is None else parse_floats("--state", args.state)
     res = fit(model, args.data, names, bounds=bounds, kind=args.kind, x=x, source=args.source)
     print(res.summary())
+    if not res.success:
+        raise ConvergenceError(f"the fit did not converge ({res.message}); nothing written"
+                               + (f" to {args.out}" if args.out else "")
+                               + "; try other start values (--set), --bounds or fewer --fit parameters")
     if args.out:
         res.params.save_json(args.out)
         print(f"wrote {args.out}")
@@ -136,11 +159,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p = sub.add_parser("fit", help="fit parameters to I-V / I-t data (NetCDF from kmc/continuum, or CSV V,I[,t])")
     p.add_argument("model")
     p.add_argument("data", help="NetCDF Dataset or CSV with columns V,I (and t or time)")
-    p.add_argument("--params", help="comma-separated parameter names to fit (default: the model's fit_parameters)")
+    p.add_argument("--fit", help="comma-separated parameter names to fit (default: the model's fit_parameters)")
     p.add_argument("--bounds", help='JSON {"name": [lo, hi]} in stored units')
     p.add_argument("--kind", default="auto", choices=KINDS)
     p.add_argument("--state", help="fixed state for --kind static (comma separated)")
-    p.add_argument("--params-json", help="start from this ParameterSet JSON")
+    p.add_argument("--params", help="start from this ParameterSet JSON (same meaning as in simulate/export)")
+    p.add_argument("--params-json", help=argparse.SUPPRESS)
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a starting value")
     p.add_argument("--material", help="MottThermal only: VO2 or NbO2")
     p.add_argument("--source", help="provenance label of the data (default: from the file)")

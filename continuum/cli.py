@@ -11,9 +11,26 @@ import argparse
 import json
 
 
+#: memory per finite-volume cell of the FiPy model (mesh geometry of cells and faces, variables,
+#: sparse matrix); an estimate used to refuse a mesh that cannot fit before FiPy allocates it
+BYTES_PER_CELL = 2000
+
+
 def _config(path):
+    import numpy as np
+
     from matsim.core.config import read_mapping
-    return dict(read_mapping(path))
+    from matsim.core.errors import ConfigError
+    from matsim.core.memory import check_memory
+    cfg = dict(read_mapping(path))
+    cells = cfg.get("n_cells")
+    if cells is not None:
+        try:
+            n = int(np.prod([int(c) for c in np.atleast_1d(cells)]))
+        except (TypeError, ValueError):
+            raise ConfigError(f"{path}: n_cells", cells, "cell counts, e.g. [12, 6]") from None
+        check_memory(f"{path}: n_cells", cells, BYTES_PER_CELL * n, f"mesh of {n} cells")
+    return cfg
 
 
 def cmd_run(args) -> int:
@@ -28,11 +45,12 @@ def cmd_run(args) -> int:
 
 def cmd_iv(args) -> int:
     from matsim.core.io import save_dataset
-    from continuum.sweep import parse_param, run_config
+    from continuum.sweep import run_config
     cfg = _config(args.config)
     cfg["experiment"] = "iv"
     if args.currents:
-        cfg["currents"] = parse_param("currents=" + args.currents)[1]
+        from matsim.core.validate import parse_floats
+        cfg["currents"] = parse_floats("--currents", args.currents, "A")
     if args.refine_snapback is not None:
         cfg["refine_snapback"] = args.refine_snapback
     ds = run_config(cfg)

@@ -5,7 +5,10 @@
 
 ``run`` executes the protocol steps in order (forming, sweeps, pulses), writes one NetCDF file per
 step plus plots, and after each step a checkpoint; started again with the same ``--checkpoint`` it
-continues after the last finished step with the saved random state.
+continues after the last finished step with the saved random state. The checkpoint stores a hash of
+the config (everything but ``output``), of the parameters file and of the kmc engine's source: a
+checkpoint of another config or code is refused (``--restart`` discards it, ``--force`` resumes anyway).
+A run that did no physics (no KMC event at all, forming not reached) ends with exit status 2.
 """
 
 from __future__ import annotations
@@ -48,18 +51,91 @@ def _run_step(cell, step, quiet, snapshots):
                       snapshots=snapshots)
 
 
+#: memory of a VCM cell per lattice site: ~15 event slots (rate, index) plus occupation, potential,
+#: temperature and field arrays (an estimate from the arrays VCMCell allocates; checked before building it)
+BYTES_PER_SITE = 320
+
+
+def run_stamp(cfg) -> dict:
+    """Config + code identity stored in the checkpoint (see :func:`matsim.core.checkpoint.stamp`)."""
+    import kmc
+    import matsim
+    from matsim.core.checkpoint import code_fingerprint, stamp
+    from matsim.core.io import file_sha256
+    config = cfg.model_dump(mode="json", exclude={"output"})
+    if cfg.parameters_file and Path(cfg.parameters_file).is_file():
+        config["parameters_file_sha256"] = file_sha256(cfg.parameters_file)
+    return stamp(config, f"matsim {matsim.__version__}, kmc {code_fingerprint(kmc)}")
+
+
+def _load_run_config(path):
+    from kmc.config import KMCRunConfig
+    from matsim import materials
+    from matsim.core.config import read_mapping, validate
+    from matsim.core.errors import ConfigError
+    data = read_mapping(path)
+    if not data:
+        raise ConfigError("config", str(path), "a KMC run config with at least 'protocol' (the file is empty; "
+                          "see kmc/examples/hfo2_cell.yaml)")
+    cfg = validate(KMCRunConfig, data, context=str(path))
+    materials.get(cfg.material)
+    from matsim.core.memory import check_memory
+    n_sites = int(np.prod(cfg.cell.shape))
+    check_memory(f"{path}: cell.shape", list(cfg.cell.shape), BYTES_PER_SITE * n_sites, f"KMC lattice of {n_sites} sites")
+    if "protocol" not in data:
+        raise ConfigError(f"{path}: protocol", "<missing>", "a list of steps (forming/sweep/pulse): the file has "
+                          f"only {', '.join(map(str, data))} (truncated? see kmc/examples/hfo2_cell.yaml)")
+    return cfg
+
+
+def _check_physics(cell, step_index, step, ds, out) -> None:
+    """A step that did nothing a user asked for is an error, not a result (after its files are written)."""
+    from matsim.core.errors import NoResultError
+    if step.kind == "forming" and not np.isfinite(float(ds.attrs.get("V_forming", np.nan))):
+        raise NoResultError(f"step {step_index} (forming): the cell did not form up to v_max = {step.v_max} V "
+                            f"(V_forming = nan, gap = {int(ds.gap[-1])} sites); raise v_max, lower the ramp rate "
+                            f"or the barrier; step outputs kept in {out}")
+    if not np.all(np.isfinite(ds["I"].values)):
+        raise NoResultError(f"step {step_index} ({step.kind}): non-finite current in the result; outputs in {out}")
+
+
 def cmd_run(args) -> int:
     import kmc
     from kmc import plotting
-    from kmc.config import KMCRunConfig
-    from matsim.core.config import load_config
+    from matsim.core.checkpoint import check_resumable, load_checkpoint
+    from matsim.core.errors import NoResultError
     from matsim.core.io import save_dataset
 
-    cfg = load_config(args.config, KMCRunConfig)
+    cfg = _load_run_config(args.config)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     ckpt = Path(args.checkpoint) if args.checkpoint else None
+    me = run_stamp(cfg)
+    from matsim.cli import set_interrupt_hint
+    done: list[int] = []
+
+    def hint() -> str:
+        if ckpt is None:
+            return (f"outputs of {len(done)} finished step(s) are in {out}/; without --checkpoint a new run "
+                    "starts over")
+        if not ckpt.is_file():
+            return f"no protocol step finished, nothing saved (--checkpoint {ckpt} is written after each step)"
+        n = int(load_checkpoint(ckpt)[1].get("extra", {}).get("steps_done", 0))
+        return (f"checkpoint {ckpt} holds {n} finished protocol step(s); run the same command again to resume "
+                "(--restart starts over)")
+    set_interrupt_hint(hint)
+    if ckpt is not None and ckpt.is_file() and args.restart:
+        print(f"--restart: discarding checkpoint {ckpt}")
+        ckpt.unlink()
     if ckpt is not None and ckpt.is_file():
+        stored = load_checkpoint(ckpt)[1].get("extra", {}).get("run", {})
+        if args.force:
+            if stored.get("config_hash") != me["config_hash"]:
+                print(f"--force: resuming from {ckpt} although it was written for another config/code")
+        else:
+            check_resumable(stored, me["config"], me["code"], ckpt,
+                            how="use a new --checkpoint path, or --restart to discard it and start over "
+                                "(--force resumes anyway)")
         cell = kmc.load(ckpt)
         first = int(cell.checkpoint_extra.get("steps_done", 0))
         print(f"restarting from {ckpt}: {first} protocol step(s) done, t = {cell.time:.4g} s")
@@ -84,8 +160,14 @@ def cmd_run(args) -> int:
               f"({(cell.n_events - e0) / max(wall, 1e-9):.3g} events/s); I_end = {float(ds.I[-1]):.3e} A, "
               f"gap = {int(ds.gap[-1])}, T_max = {float(ds.T_max.max()):.0f} K"
               + (f", V_forming = {ds.attrs['V_forming']:.2f} V" if "V_forming" in ds.attrs else ""))
+        _check_physics(cell, i, step, ds, out)     # before the checkpoint: a failed step is not "done"
         if ckpt is not None:
-            cell.save(ckpt, extra={"steps_done": i + 1})
+            cell.save(ckpt, extra={"steps_done": i + 1, "run": me})
+        done.append(i)
+    if cell.n_events == 0:
+        raise NoResultError(f"no KMC event happened in {len(cfg.protocol)} protocol step(s) "
+                            f"(t = {cell.time:.3g} s): the voltages/dwell times are too small for any hop; "
+                            f"nothing physical to report (outputs in {out})")
     if cfg.output.plots:
         plotting.plot_vacancy_map(cell, out / "vacancy_map.png")
         plotting.plot_temperature_map(cell, out / "temperature_map.png")
@@ -109,6 +191,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("config", help="YAML config (see kmc/examples/hfo2_cell.yaml)")
     p.add_argument("--out", default="kmc_out", help="output folder (NetCDF per step, plots)")
     p.add_argument("--checkpoint", help="checkpoint file (.npz): written after each step, resumed if present")
+    p.add_argument("--restart", action="store_true", help="discard an existing --checkpoint and start over")
+    p.add_argument("--force", action="store_true",
+                   help="resume from --checkpoint even if it was written for another config or code")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("lattice-gas", help="engine check: lattice-gas D and v against the analytic values")

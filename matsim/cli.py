@@ -2,7 +2,10 @@
 
 Subcommands of each layer live beside that layer, in a module with ``configure(parser)``; this
 file only lists them, and imports a layer only when its subcommand is used (start-up stays fast).
-A :class:`~matsim.core.MatsimError` ends the command with one line on stderr and exit status 2.
+A :class:`~matsim.core.MatsimError` ends the command with one line on stderr and exit status 2;
+Ctrl-C (or SIGTERM) with one line saying what was saved and how to resume (a command sets that
+line with :func:`set_interrupt_hint`) and status 130. Under ``mpiexec`` an error on one rank ends
+all ranks (:mod:`matsim.core.mpi_errors`), never a hang.
 """
 
 from __future__ import annotations
@@ -110,6 +113,35 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+_INTERRUPT_HINT: list = []
+
+
+def set_interrupt_hint(text) -> None:
+    """What a Ctrl-C at this point leaves behind and how to resume (printed as one line); a string or
+    a function returning one (evaluated when the interrupt comes)."""
+    _INTERRUPT_HINT[:] = [text]
+
+
+def _comm():
+    """The MPI communicator if this process runs under MPI (mpi4py already imported), else None."""
+    if "mpi4py.MPI" not in sys.modules:
+        return None
+    from matsim.core.parallel import get_comm
+    comm = get_comm()
+    return comm if comm.Get_size() > 1 else None
+
+
+_SIGNALLED: list[int] = []
+
+
+def _on_signal(signum, frame):
+    """Ctrl-C / SIGTERM: unwind normally (temporary folders are removed, the hint is printed). The
+    signal is also remembered: a KeyboardInterrupt raised inside a C callback (numba compiling) is
+    swallowed by ctypes, and the command must not then end as if nothing happened."""
+    _SIGNALLED.append(signum)
+    raise KeyboardInterrupt
+
+
 def _not_available(name: str) -> int:
     print(f"matsim: the '{name}' commands are not available in this version", file=sys.stderr)
     return 2
@@ -122,11 +154,49 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 1
+    import signal
+    _INTERRUPT_HINT.clear()
+    from matsim.core import mpi_errors
+    if mpi_errors.launched_by_mpi():     # under mpiexec: a private communicator to agree on errors
+        from matsim.core.parallel import get_comm
+        mpi_errors.prepare(get_comm())
+    _SIGNALLED.clear()
+    default_hook = sys.unraisablehook
+    sys.unraisablehook = lambda u: None if (u.exc_type and issubclass(u.exc_type, KeyboardInterrupt)) \
+        else default_hook(u)   # the swallowed Ctrl-C is reported below, without ctypes' traceback
     try:
-        return int(args.func(args) or 0)
+        previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    except ValueError:          # not the main thread
+        previous = None
+    try:
+        code = int(args.func(args) or 0)
+        if _SIGNALLED:          # the interrupt was swallowed somewhere below; still report it
+            raise KeyboardInterrupt
+        return code
     except MatsimError as exc:
-        print(f"matsim: error: {exc}", file=sys.stderr)
-        return 2
+        comm = _comm()
+        if comm is None:
+            print(f"matsim: error: {exc}", file=sys.stderr)
+            return 2
+        from matsim.core.mpi_errors import abort_on_error
+        return abort_on_error(comm, exc, 2)
+    except KeyboardInterrupt:
+        comm = _comm()
+        if comm is None or comm.Get_rank() == 0:        # mpiexec forwards Ctrl-C to every rank: one line
+            hint = _INTERRUPT_HINT[0] if _INTERRUPT_HINT else "nothing was saved"
+            hint = hint() if callable(hint) else hint
+            print(f"\nmatsim: interrupted; {hint}", file=sys.stderr, flush=True)
+        return 130
+    except Exception as exc:
+        comm = _comm()
+        if comm is None:
+            raise
+        from matsim.core.mpi_errors import abort_on_error
+        return abort_on_error(comm, exc, 1)
+    finally:
+        for sig, handler in (previous or {}).items():
+            signal.signal(sig, handler)
+        sys.unraisablehook = default_hook
 
 
 if __name__ == "__main__":

@@ -47,3 +47,7 @@ class MissingFileError(ConfigError, FileNotFoundError):
 
 class ConvergenceError(MatsimError, RuntimeError):
     """A solver did not converge or produced non-finite values (the message gives the residual)."""
+
+
+class NoResultError(MatsimError, RuntimeError):
+    """A run finished but did no physics (no events, threshold never reached, NaN result): the message says why."""

@@ -25,6 +25,20 @@ PARAMS_ATTR = "matsim_parameters"
 PROVENANCE_ATTR = "matsim_provenance"
 
 
+def current_umask() -> int:
+    """The process umask: from /proc/self/status on Linux (no side effect), else by setting and restoring it."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def file_sha256(path) -> str:
     """Hex SHA-256 of a file's bytes (used in provenance strings)."""
     h = hashlib.sha256()
@@ -81,6 +95,7 @@ def save_dataset(ds: xr.Dataset, path, params: ParameterSet | None = None,
     os.close(fd)
     try:
         ds.to_netcdf(tmp, engine="netcdf4")
+        os.chmod(tmp, 0o666 & ~current_umask())     # mkstemp makes 0600; results follow the user's umask
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -127,3 +127,32 @@ def rank_rng(seed, comm=None) -> np.random.Generator:
     result must not depend on the number of ranks."""
     comm = comm or get_comm()
     return make_rng(seed, stream=comm.Get_rank())
+
+
+def serial_ase_world():
+    """Context manager: ase's global ``world`` is a one-process communicator inside the block.
+
+    Under ``mpiexec`` ase otherwise coordinates file caches (``Vibrations``, ``opencew``) across
+    all ranks: a computation run on one rank only then hangs, and per-rank temporary folders lose
+    the results that only rank 0 writes (``KeyError`` in the ``Vibrations`` cache).
+    """
+    import contextlib
+
+    @contextlib.contextmanager
+    def _ctx():
+        try:
+            import ase.parallel as ap
+        except ImportError:
+            yield
+            return
+        world = ap.world
+        if not hasattr(world, "__dict__") or "comm" not in type(world).__init__.__code__.co_names:
+            yield                        # an ase whose world is not the lazy wrapper: leave it alone
+            return
+        old = world.__dict__.get("comm")
+        world.comm = ap.DummyMPI()
+        try:
+            yield
+        finally:
+            world.comm = old
+    return _ctx()

@@ -8,6 +8,8 @@ matsim.core.errors.ConfigError: T_K: got -5; expected a finite number > 0 K
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from matsim.core.errors import ConfigError
@@ -75,3 +77,23 @@ def one_of(field: str, value, choices):
     if value not in choices:
         raise ConfigError(field, value, "one of " + ", ".join(repr(c) for c in choices))
     return value
+
+
+def parse_floats(field: str, text: str, unit: str = "", finite_only: bool = True) -> list[float]:
+    """Comma-separated numbers from a CLI option, e.g. ``--currents 1e-4,2e-4``; one ConfigError naming
+    the bad item (position and text) instead of a ``ValueError`` traceback."""
+    from matsim.core.errors import ConfigError
+    items = [s.strip() for s in str(text).split(",")]
+    if not any(items):
+        raise ConfigError(field, text, f"comma-separated numbers{f' ({unit})' if unit else ''}")
+    out = []
+    for k, s in enumerate(items, start=1):
+        try:
+            v = float(s)
+        except ValueError:
+            raise ConfigError(field, text, f"comma-separated numbers{f' ({unit})' if unit else ''}; "
+                              f"item {k} is {s!r}") from None
+        if finite_only and not math.isfinite(v):
+            raise ConfigError(field, text, f"finite numbers; item {k} is {s!r}")
+        out.append(v)
+    return out

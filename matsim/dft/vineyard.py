@@ -53,20 +53,57 @@ def neighbour_indices(atoms, center: int, cutoff: float | None = None) -> list[i
 def vibrational_frequencies(atoms, calculator=None, indices=None, delta: float = 0.01) -> np.ndarray:
     """Normal-mode frequencies in Hz (complex: imaginary modes have an imaginary part), ascending by |ν|.
 
-    Finite differences with ``ase.vibrations.Vibrations`` (central differences, step ``delta`` Å);
-    the cache goes to a temporary directory.
+    Finite differences with ``ase.vibrations.Vibrations`` (central differences, step ``delta`` Å).
+    The cache goes to a private temporary directory of this process (``matsim_vib_r<rank>_p<pid>_*``),
+    removed afterwards also when the calculation fails; ase's ``world`` is a one-process
+    communicator meanwhile, so under ``mpiexec`` each rank computes its own cache (ase would
+    otherwise let only rank 0 write the cache files other ranks then fail to read).
     """
+    import os
+    import socket
+
     from ase.vibrations import Vibrations
+
+    from matsim.core.parallel import get_comm, serial_ase_world
     delta = validate.positive("delta", delta, "Å")
     a = atoms.copy()
     a.calc = calculator if calculator is not None else atoms.calc
     if a.calc is None:
         raise ConfigError("calculator", None, "an ase Calculator (e.g. EMT(), Vasp(...)) to compute forces")
-    with tempfile.TemporaryDirectory(prefix="matsim_vib_") as tmp:
+    remove_stale_vibration_caches()
+    prefix = f"{_VIB_PREFIX}{socket.gethostname()}_r{get_comm().Get_rank()}_p{os.getpid()}_"
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp, serial_ase_world():
         vib = Vibrations(a, indices=indices, name=str(Path(tmp) / "vib"), delta=delta, nfree=2)
         vib.run()
         freqs = np.asarray(vib.get_frequencies(), dtype=complex) * _CM1_TO_HZ
     return freqs[np.argsort(np.abs(freqs))]
+
+
+_VIB_PREFIX = "matsim_vib_"
+
+
+def remove_stale_vibration_caches(tmpdir=None) -> list[str]:
+    """Remove ``matsim_vib_<host>_r<rank>_p<pid>_*`` cache folders of this host whose process is gone
+    (a run killed with SIGKILL cannot clean up after itself); returns the removed names."""
+    import os
+    import re
+    import shutil
+    import socket
+    root = Path(tmpdir or tempfile.gettempdir())
+    pat = re.compile(re.escape(_VIB_PREFIX + socket.gethostname()) + r"_r\d+_p(\d+)_")
+    removed = []
+    for d in root.glob(_VIB_PREFIX + "*"):
+        m = pat.match(d.name)
+        if not (m and d.is_dir()):
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+            removed.append(d.name)
+        except (PermissionError, OSError):
+            pass                          # another user's live process
+    return removed
 
 
 def _split(freqs: np.ndarray, tol_hz: float):

@@ -4,8 +4,10 @@
 timing), plus ``provenance.json`` (config, inputs with SHA-256, parameters, versions, seeds, timing)
 and ``report.md`` / ``report.html``. A stage whose key is unchanged is not recomputed, so re-running
 after an interruption (``--resume``) redoes only the stage that was cut off and those after it.
-Under ``mpiexec`` every rank runs the stages (they may split work with :mod:`matsim.core.parallel`);
-rank 0 alone writes manifests, provenance and the report.
+Under ``mpiexec`` serial stages run on rank 0 with the result broadcast, stages marked
+:func:`~matsim.pipeline.mpi.uses_ranks` run on every rank (see :mod:`matsim.pipeline.mpi`); rank 0
+alone writes manifests, provenance and the report. Outputs are checksummed (:mod:`matsim.pipeline.integrity`):
+a missing or altered output makes its stage run again; a failed stage is marked in its folder and the report.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from matsim.core.errors import ConfigError, MissingFileError
 from matsim.core.io import file_sha256, package_versions, save_json
 from matsim.core.parallel import get_comm
 from matsim.core.progress import progress
+from matsim.pipeline import integrity, mpi, ticker, unit_params
 from matsim.pipeline.config import WorkflowConfig
 from matsim.pipeline.report import write_report
 from matsim.pipeline.stages import StageContext, get_stage
@@ -101,7 +104,7 @@ class Pipeline:
                 if not p.exists():
                     raise MissingFileError(f"{spec.key}.params.{k}", str(v), f"an existing file or folder (looked in {p})")
                 params[k] = str(p.resolve())
-        return params
+        return unit_params.coerce(spec.key, params)
 
     def _upstream_ids(self, index: int) -> list[str]:
         spec = self.config.stages[index]
@@ -154,31 +157,45 @@ class Pipeline:
             ctx = self._context(spec, params, {u: summaries[u] for u in summaries},
                                 {u: self.run_dir / u for u in summaries})
             manifest_path = ctx.out_dir / "manifest.json"
-            manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else None
+            manifest = integrity.read_manifest(manifest_path)
             cached = (not force) and manifest is not None and manifest.get("key") == key
+            if cached and (bad := integrity.verify(ctx.out_dir, manifest)):
+                self._say(f"[{spec.key}] {bad}; recomputing")
+                cached = False
+            cached, manifest = self.comm.bcast((cached, manifest), root=0)   # one decision for all ranks
             t0 = time.perf_counter()
             if cached:
-                summary, figures = manifest["summary"], manifest["figures"]
+                summary, figures, outputs = manifest["summary"], manifest["figures"], manifest.get("files")
                 self._say(f"[{spec.key}] unchanged, reusing {ctx.out_dir}")
             else:
                 self._say(f"[{spec.key}] running stage '{spec.stage}'")
                 ctx.out_dir.mkdir(parents=True, exist_ok=True)
                 if manifest_path.exists() and root:
                     manifest_path.unlink()
-                summary = stage.run(ctx) or {}
+                if root:
+                    (ctx.out_dir / "FAILED").unlink(missing_ok=True)
+                try:
+                    with ticker.ticking(f"[{spec.key}]", self.quiet, self.comm.Get_rank()):
+                        summary, figures = mpi.run_stage(stage, ctx, self.comm)
+                    integrity.require_finite(spec.key, summary, ctx.out_dir)   # NaN = no physics: a failure
+                except BaseException as exc:
+                    if root:
+                        integrity.mark_failed(self.run_dir, spec.key, manifest, exc, self.config, records,
+                                              any(r["cached"] for r in records))
+                    raise
                 summary = json.loads(json.dumps(summary, default=_to_json))
                 summary["_stage"] = spec.stage
-                figures = ctx.figures
+                outputs = integrity.checksums(ctx.out_dir) if root else None
                 if root:
                     save_json({"key": key, "stage": spec.stage, "summary": summary, "figures": figures,
-                               "seconds": time.perf_counter() - t0}, manifest_path)
+                               "seconds": time.perf_counter() - t0, "files": outputs}, manifest_path)
                 self.comm.Barrier()
             seconds = manifest["seconds"] if cached else time.perf_counter() - t0
             summaries[spec.key] = summary
             keys[spec.key] = key
             records.append({"id": spec.key, "stage": spec.stage, "key": key, "cached": cached, "params": params,
                             "input_files": files, "upstream": ups, "seed": ctx.seed, "seconds": seconds,
-                            "figures": figures, "summary": summary})
+                            "figures": figures, "summary": summary, "output_files": outputs})
         if root:
             save_json({"workflow": self.config.model_dump(), "run_dir": str(self.run_dir.resolve()),
                        "versions": package_versions(), "seed": self.config.seed, "stages": records},

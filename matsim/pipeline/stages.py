@@ -45,6 +45,11 @@ class StageContext:
     def figure(self, fig, name: str) -> Path:
         """Save a matplotlib figure into the stage folder and list it in the report."""
         import matplotlib.pyplot as plt
+
+        from matsim.pipeline.figcheck import tidy
+        if clashes := tidy(fig, edges=False):        # overlapping labels left after tight_layout: say so
+            print(f"[{self.stage_id}] figure {name}: overlapping labels: " + "; ".join(clashes[:3])
+                  + (f" (+{len(clashes) - 3} more)" if len(clashes) > 3 else ""), flush=True)
         path = self.out_dir / name
         fig.savefig(path, dpi=110, bbox_inches="tight")
         plt.close(fig)

@@ -60,11 +60,11 @@ def test_cli_list_simulate_fit(tmp_path, capsys):
     v = np.linspace(-0.3, 0.3, 9)
     from compact import ECRAM
     i = ECRAM(G_max=2.0).current(v, [0.5])
-    csv.write_text("V,I\n" + "\n".join(f"{a},{b}" for a, b in zip(v, i)))
-    assert main(["fit", "ECRAM", str(csv), "--params", "G_max", "--kind", "static", "--state", "0.5",
+    csv.write_text("V,I\n" + "\n".join(f"{a},{b}" for a, b in zip(v, i, strict=True)))
+    assert main(["fit", "ECRAM", str(csv), "--fit", "G_max", "--kind", "static", "--state", "0.5",
                  "--out", str(tmp_path / "fit.json")]) == 0
     assert '"fit: CSV iv.csv"' in (tmp_path / "fit.json").read_text()
-    # without --params the model's fit_parameters (G_min, G_max) are fitted
+    # without --fit the model's fit_parameters (G_min, G_max) are fitted
     assert main(["fit", "ECRAM", str(csv), "--kind", "static", "--state", "0.5"]) == 0
     assert "G_min" in capsys.readouterr().out
     with pytest.raises(SystemExit) as exc:

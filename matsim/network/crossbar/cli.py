@@ -15,6 +15,34 @@ import time
 import numpy as np
 
 from matsim.core.errors import ConfigError
+from matsim.core.memory import check_memory
+
+#: float64 arrays of n_rows x n_cols a write-verify run holds (target, state, conductances, currents,
+#: masks, ...), and with wire resistance the extra factor of the node-voltage solve (2 nodes per cell)
+PROGRAM_ARRAYS, WIRE_FACTOR = 8, 5
+#: DAC/ADC/level resolutions beyond this are not physical for analog arrays (and 2^bits levels are allocated)
+MAX_BITS = 24
+
+
+def _check_sizes(args) -> None:
+    """Option values and memory before anything is allocated (one ConfigError naming the option)."""
+    for name in ("size", "bits", "max_pulses", "samples", "epochs", "states", "hidden"):
+        v = getattr(args, name, None)
+        if v is not None and v < (0 if name in ("size", "samples", "hidden") else 1):
+            raise ConfigError(f"--{name.replace('_', '-')}", v, "a non-negative integer" if name in
+                              ("size", "samples", "hidden") else "a positive integer")
+    for name in ("g_min", "g_max", "g_init", "v_read", "tolerance"):
+        v = getattr(args, name, None)
+        if v is not None and not (np.isfinite(v) and v > 0):
+            raise ConfigError(f"--{name.replace('_', '-')}", v, "a finite number > 0")
+    for name in ("r_wire", "read_noise"):
+        v = getattr(args, name, None)
+        if v is not None and not (np.isfinite(v) and v >= 0):
+            raise ConfigError(f"--{name.replace('_', '-')}", v, "a finite number >= 0")
+    if getattr(args, "bits", None) is not None and args.bits > MAX_BITS:
+        raise ConfigError("--bits", args.bits, f"a resolution of 1..{MAX_BITS} bits (2^bits levels are stored)")
+    if getattr(args, "g_min", None) and getattr(args, "g_max", None) and args.g_max <= args.g_min:
+        raise ConfigError("--g-max", args.g_max, f"a conductance above --g-min ({args.g_min} S)")
 
 
 def _device(name: str | None):
@@ -33,13 +61,19 @@ def _device(name: str | None):
 def cmd_infer(args) -> int:
     from matsim.network.crossbar.analysis import digits_split
     from matsim.network.crossbar.dnn import AnalogMLP
+    _check_sizes(args)
+    dev = _device(args.device)          # an unknown device is an error before minutes of training
     data = digits_split(args.seed)
     Xtr, Xte, ytr, yte = data
     sizes = [64, args.size, 10] if args.size else [64, 10]
-    net = AnalogMLP(sizes, None, seed=args.seed).fit(Xtr, ytr, epochs=args.epochs, lr=args.lr)
-    print(f"float network {sizes}: test accuracy {net.score(Xte, yte):.4f}")
-    dev = _device(args.device)
-    n = args.samples or len(yte)
+    n_weights = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    # weights + gradients + 2 conductance arrays per layer + per-cell crossbar arrays; activations of a test pass
+    check_memory("--size", args.size, 8.0 * (12 * n_weights + 3 * len(Xte) * sum(sizes)), "network and crossbars")
+    print(f"training float network {sizes} ({n_weights} weights) on {len(Xtr)} images, {args.epochs} epochs ...",
+          flush=True)
+    net = AnalogMLP(sizes, None, seed=args.seed).fit(Xtr, ytr, epochs=args.epochs, lr=args.lr, quiet=False)
+    n = min(args.samples or len(yte), len(yte))
+    print(f"float network {sizes}: test accuracy {net.score(Xte[:n], yte[:n]):.4f} ({n} test images)")
     t0 = time.perf_counter()
     xbs = net.to_crossbars(G_min=args.g_min, G_max=args.g_max, device=dev, v_read=args.v_read,
                            r_wire_row=args.r_wire, r_wire_col=args.r_wire, cell=args.cell)
@@ -52,6 +86,7 @@ def cmd_infer(args) -> int:
 
 
 def cmd_train(args) -> int:
+    _check_sizes(args)
     from matsim.network.crossbar.analysis import digits_split
     from matsim.network.crossbar.dnn import AnalogMLP, CompactPulsedDevice, PulsedDevice
     Xtr, Xte, ytr, yte = digits_split(args.seed)
@@ -68,6 +103,10 @@ def cmd_train(args) -> int:
 
 def cmd_sneak(args) -> int:
     from matsim.network.crossbar.analysis import plot, sneak_read_margin
+    if min(args.sizes) < 1:
+        raise ConfigError("--sizes", args.sizes, "array sizes >= 1")
+    check_memory("--sizes", max(args.sizes), 8.0 * max(args.sizes) ** 2 * PROGRAM_ARRAYS * WIRE_FACTOR,
+                 f"{max(args.sizes)}x{max(args.sizes)} array")
     out = [sneak_read_margin(args.sizes, cell=c) for c in ("1R", "1S1R")]
     print(f"{'size':>6} {'margin 1R':>10} {'margin 1S1R':>12}")
     for k, n in enumerate(args.sizes):
@@ -80,6 +119,11 @@ def cmd_sneak(args) -> int:
 
 def cmd_program(args) -> int:
     from matsim.network.crossbar.array import Crossbar
+    _check_sizes(args)
+    if args.size < 1:
+        raise ConfigError("--size", args.size, "an array size >= 1")
+    check_memory("--size", args.size, 8.0 * args.size ** 2 * PROGRAM_ARRAYS * (WIRE_FACTOR if args.r_wire else 1),
+                 f"{args.size}x{args.size} array")
     dev = _device(args.device)
     if dev is None:
         raise ConfigError("device", args.device, "a compact model with dynamics, e.g. StanfordPKU")
@@ -126,7 +170,7 @@ def cmd_analyze(args) -> int:
         print(f"{name:>10}: {results[name]}  [{time.perf_counter() - t0:.1f} s]")
     sneak = [an.sneak_read_margin(cell=c) for c in ("1R", "1S1R")]
     an.plot(sneak, "size", "margin", path=out / "crossbar_sneak.png", logx=True, labels=["1R", "1S1R"])
-    results["sneak"] = {c: s.margin.values.tolist() for c, s in zip(("1R", "1S1R"), sneak)}
+    results["sneak"] = {c: s.margin.values.tolist() for c, s in zip(("1R", "1S1R"), sneak, strict=True)}
     results["sneak"]["size"] = sneak[0]["size"].values.tolist()
     print(f"{'sneak':>10}: {results['sneak']}")
     save_json(results, out / "crossbar_analyses.json")
