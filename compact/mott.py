@@ -39,6 +39,9 @@ from matsim.core import validate
 from matsim.materials.conductivity import MottConductivity
 from compact.smooth import window_from_upper
 
+#: smoothing field of sqrt|E| in the Poole-Frenkel barrier (V/m)
+E_SMOOTH = 1.0
+
 #: material parameters that define sigma(T, E)
 MATERIAL_KEYS = ("T_transition", "transition_width", "sigma0_insulator", "Ea_insulator", "sigma_metal",
                  "poole_frenkel_permittivity")
@@ -123,6 +126,10 @@ class MottThermal(CompactModel):
     def resistance(self, v, T_dev):
         """R(T, v) in Ohm."""
         E = np.asarray(v, dtype=float) / self.p.thickness
+        # sqrt|E| of the Poole-Frenkel term -> sqrt(sqrt(E^2 + E_smooth^2)), E_smooth = 1 V/m: dI/dV stays
+        # finite at v = 0 (circuit simulators need it; a 1e-3 shift of the exponent at E = 0 only), and the
+        # exported netlists evaluate this very expression (compact/export/models/mott.py)
+        E = np.sqrt(E * E + E_SMOOTH * E_SMOOTH)
         return self.p.thickness / (self.sigma(T_dev, E) * self.area)
 
     def current(self, v, x, T=None):

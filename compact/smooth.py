@@ -24,6 +24,26 @@ def softplus(v, scale: float):
     return scale * (np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z))))
 
 
+#: argument above which :func:`limexp` continues exp linearly (as Verilog-A's limexp)
+LIMEXP_MAX = 80.0
+
+
+def limexp(a):
+    """exp(a) up to a = 80, continued linearly above (value and slope continuous): exp(80) (a - 79).
+
+    The same function is written into the ngspice and Verilog-A exports (``compact.export.expr``), so
+    Newton iterates far outside the device range (e.g. 60 V on a sinh(V/0.25 V)) stay finite everywhere.
+    """
+    a = np.asarray(a, dtype=float)
+    return np.exp(np.minimum(a, LIMEXP_MAX)) * (1.0 + np.maximum(a - LIMEXP_MAX, 0.0))
+
+
+def limsinh(a):
+    """sinh built from :func:`limexp`: (limexp(a) - limexp(-a))/2 (= sinh for |a| <= 80)."""
+    a = np.asarray(a, dtype=float)
+    return 0.5 * (limexp(a) - limexp(-a))
+
+
 def split_polarity(v, scale: float):
     """(v_pos, v_neg): smooth positive and negative parts of ``v`` (same units), v_pos + v_neg = v."""
     v = np.asarray(v, dtype=float)

@@ -16,7 +16,8 @@ Smoothing for export (see :mod:`compact.smooth`): the model's hard field gate
 ``gamma |V| / t_ox < F_min -> no switching`` is ``G_F = (1 + tanh((gamma |V|/t_ox - F_min)/dF))/2``
 with ``|V|`` -> sqrt(V^2 + V_s^2); SET (V > 0, g shrinks) and RESET (V < 0, g grows) are evaluated on
 the smooth polarity split of V and windowed at g_min / g_max so the bounds are invariant. ``I V >= 0``
-always, so ``|I V| = I V`` (smooth). The cycle-to-cycle gap noise of the original model lives in
+always, so ``|I V| = I V`` (smooth). Both sinh terms are :func:`compact.smooth.limsinh` (exp continued
+linearly beyond an argument of 80, i.e. |V| > 20 V for the current), identical in the exports. The cycle-to-cycle gap noise of the original model lives in
 :mod:`compact.variability`.
 """
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from compact.base import CompactModel
-from compact.smooth import smooth_step, split_polarity, stack_rate, window_from_lower, window_from_upper
+from compact.smooth import limsinh, smooth_step, split_polarity, stack_rate, window_from_lower, window_from_upper
 from matsim.core import units, validate
 from matsim.core.errors import ConfigError
 from matsim.core.parameters import Parameter, ParameterSet
@@ -83,12 +84,14 @@ class StanfordPKU(CompactModel):
     def current(self, v, x, T=None):
         g = np.asarray(x, dtype=float)[0]
         v = np.asarray(v, dtype=float)
-        return self.p.I0 * np.exp(-g / self.p.g0) * np.sinh(v / self.p.V0)
+        return self.p.I0 * np.exp(-g / self.p.g0) * limsinh(v / self.p.V0)
 
     def conductance(self, v, x, T=None, dv: float = 0.0):
         g = np.asarray(x, dtype=float)[0]
         v = np.asarray(v, dtype=float)
-        return self.p.I0 / self.p.V0 * np.exp(-g / self.p.g0) * np.cosh(v / self.p.V0)
+        a = v / self.p.V0                        # d limsinh/da = (exp(min(a, 80)) + exp(min(-a, 80)))/2
+        return self.p.I0 / self.p.V0 * np.exp(-g / self.p.g0) * 0.5 * (np.exp(np.minimum(a, 80.0))
+                                                                        + np.exp(np.minimum(-a, 80.0)))
 
     def temperature(self, v, x, T=None):
         """Local filament temperature T0 + I V R_th (K)."""
@@ -104,7 +107,7 @@ class StanfordPKU(CompactModel):
         field = gam * np.sqrt(v * v + p.V_smooth ** 2) / p.t_ox
         gate = smooth_step((field - p.F_min) / p.dF)
         kT = units.k_B * Tloc
-        return -p.v0 * np.exp(-p.Ea / kT) * np.sinh(gam * p.a0 * units.q * v / (p.t_ox * kT)) * gate
+        return -p.v0 * np.exp(-p.Ea / kT) * limsinh(gam * p.a0 * units.q * v / (p.t_ox * kT)) * gate
 
     def dstate_dt(self, v, x, T=None):
         x = np.asarray(x, dtype=float)

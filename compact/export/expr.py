@@ -13,8 +13,9 @@ ngspice silently evaluates as zero.
 Smooth helpers (well-posed models, Wang & Roychowdhury, "Well-posed models of memristive devices",
 arXiv:1605.04897, 2016): ``smax``/``smin`` (hyperbolic smooth max/min, error <= e/2), ``spos``
 (smooth max(a, 0)), ``sstep`` (tanh step of width e), ``sabs`` (sqrt(a^2 + e^2)), the
-:mod:`compact.smooth` helpers ``softplus(a, s)``, ``window_lo(x, lo, d)``, ``window_hi(x, hi, d)``, and ``limexp``
-(exp continued linearly above 80, as Verilog-A's ``limexp``). They replace ``if`` on the state.
+:mod:`compact.smooth` helpers ``softplus(a, s)``, ``window_lo(x, lo, d)``, ``window_hi(x, hi, d)``, ``limexp``
+(exp continued linearly above 80: the same function in numpy, ngspice and Verilog-A, unlike the
+simulator-specific Newton limiting of Verilog-A's built-in ``limexp``), ``limsinh`` and ``expm1``. They replace ``if`` on the state.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from matsim.core.errors import ConfigError
 
 #: built-in functions, same spelling in ngspice B-sources and Verilog-A (natural log is ``ln``)
 FUNCTIONS = frozenset({"exp", "sinh", "cosh", "tanh", "sqrt", "abs", "ln", "log10", "min", "max", "pow",
-                       "limexp", "atan"})
+                       "atan", "atanh"})
 
 #: smooth helpers: name -> (arguments, body in the neutral language)
 MACROS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -35,13 +36,23 @@ MACROS: dict[str, tuple[tuple[str, ...], str]] = {
     "sstep": (("a", "e"), "0.5*(1+tanh(a/e))"),
     "sabs": (("a", "e"), "sqrt(a*a+e*e)"),
     # compact.smooth: overflow-safe softplus s ln(1 + exp(a/s)), boundary windows 1 - exp(-d/delta)
-    "softplus": (("a", "s"), "s*(max(a/s, 0)+ln(1+exp(-abs(a/s))))"),
-    "window_lo": (("x", "lo", "d"), "1-exp(-max(x-lo, 0)/d)"),
-    "window_hi": (("x", "hi", "d"), "1-exp(-max(hi-x, 0)/d)"),
+    # log1p(y) = 2 atanh(y/(2 + y)) keeps the tail exp(-|a/s|) << 1e-16 exact (as numpy's log1p)
+    "softplus": (("a", "s"), "s*(max(a/s, 0)+2*atanh(exp(-abs(a/s))/(2+exp(-abs(a/s)))))"),
+    # 1 - exp(-m), m = max(x - lo, 0)/d, as -expm1(-m) = 2 sinh(m/2) exp(-m/2) below m = 1 (accurate
+    # near the bound; arguments capped so neither branch can overflow)
+    "window_lo": (("x", "lo", "d"),
+                  "(max(x-lo, 0)/d < 1 ? 2*sinh(0.5*min(max(x-lo, 0)/d, 1))*exp(-0.5*min(max(x-lo, 0)/d, 1))"
+                  " : 1-exp(-max(x-lo, 0)/d))"),
+    "window_hi": (("x", "hi", "d"),
+                  "(max(hi-x, 0)/d < 1 ? 2*sinh(0.5*min(max(hi-x, 0)/d, 1))*exp(-0.5*min(max(hi-x, 0)/d, 1))"
+                  " : 1-exp(-max(hi-x, 0)/d))"),
+    # exp(a) - 1 without cancellation for small a (numpy's expm1 to ~1 ulp)
+    "expm1": (("a",), "2*sinh(0.5*a)*exp(0.5*a)"),
+    # exp limited as in Verilog-A's limexp: exp(a) up to a = 80, then continued linearly (C1)
+    "limexp": (("a",), "exp(min(a, 80))*(1 + max(a - 80, 0))"),
+    "limsinh": (("a",), "0.5*(exp(min(a, 80))*(1 + max(a - 80, 0)) - exp(min(-a, 80))*(1 + max(-a - 80, 0)))"),
 }
 
-#: limexp for ngspice (Verilog-A has it built in): exp(a) up to a = 80, then linear in a
-SPICE_LIMEXP = ("limexp", ("a",), "(a < 80 ? exp(a) : exp(80)*(a-79))")
 
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER_BEFORE = re.compile(r"[0-9.][eE]$")

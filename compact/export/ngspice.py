@@ -78,9 +78,6 @@ def _funcs(texts) -> list[str]:
     for name, (args, body) in ex.MACROS.items():
         if name in used:
             lines.append(f".func {name}({','.join(args)}) {{{body}}}")
-    if "limexp" in used:
-        name, args, body = ex.SPICE_LIMEXP
-        lines.append(f".func {name}({','.join(args)}) {{{body}}}")
     return lines
 
 

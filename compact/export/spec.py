@@ -119,6 +119,9 @@ class ExportSpec:
     #: the circuit simulator's max step as a fraction of Python's in :func:`compact.export.verify`
     #: (ngspice's 2nd-order gear needs finer steps than LSODA through a runaway switching edge)
     spice_step_ratio: float = 1.0
+    #: symbol of the ambient temperature (K) when the equations use it (bound to the simulator's
+    #: temperature by the writers), else None: the model has no temperature dependence
+    ambient_symbol: str | None = None
 
     @property
     def names(self) -> dict[str, str]:
@@ -268,7 +271,17 @@ def build_spec(model, bounds: str = "gate") -> ExportSpec:
                       defs=list(eqs.defs), notes=list(eqs.notes), temperature_state=eqs.temperature_state,
                       drive=eqs.drive, references=list(getattr(ps, "references", [])), bounds=bounds,
                       implicit=list(eqs.implicit), max_step_fraction=eqs.max_step_fraction,
-                      spice_step_ratio=eqs.spice_step_ratio)
+                      spice_step_ratio=eqs.spice_step_ratio,
+                      ambient_symbol=_ambient_symbol(eqs, model_names))
+
+
+def _ambient_symbol(eqs: Equations, model_names: list[str]) -> str | None:
+    """"T_ambient" when a model parameter of that name appears in the equations, else None."""
+    if "T_ambient" not in model_names:
+        return None
+    texts = [eqs.current, *eqs.rates.values(), *(e for _, e in eqs.defs), *(e for _, e in eqs.implicit)]
+    used = {name for t in texts for _, _, name, call in ex.identifiers(t) if not call}
+    return "T_ambient" if "T_ambient" in used else None
 
 
 def symbol_table(spec: ExportSpec, voltage: str, state_ref: Callable[[StateSpec], str],

@@ -5,8 +5,8 @@
     sigma_ins = sigma0 exp(-(E_a - beta_PF sqrt|E|)/(k_B T)),  beta_PF = sqrt(q^3/(pi eps0 eps_r)) (0 if eps_r = 0)
     C_th dT/dt = i v - (T - T_ambient)/R_th
 (matsim.materials.conductivity.MottConductivity; Slesazeck et al., RSC Adv. 5, 102318 (2015).)
-The only change for the circuit simulator: sqrt|E| -> sqrt(sqrt(E^2 + E_smooth^2)) with
-E_smooth = 1 V/m, so dI/dV stays finite at v = 0 (a 1e-3 change of the exponent at E = 0 only).
+The Python model and the export both use sqrt|E| -> sqrt(sqrt(E^2 + E_smooth^2)) with E_smooth = 1 V/m,
+so dI/dV stays finite at v = 0; the Poole-Frenkel barrier is clamped at 0 in both.
 """
 
 import math
@@ -14,6 +14,7 @@ import math
 from matsim.core import units
 
 from compact.export.spec import Equations, register
+from compact.mott import E_SMOOTH
 
 
 @register("MottThermal")
@@ -25,15 +26,17 @@ def mott_thermal(model) -> Equations:
         defs=[("E_f", "V/thickness"),
               ("f_met", "0.5*(1 + tanh((T - T_transition)/transition_width))"),
               ("beta_pf", beta),
-              ("ln_sig_ins", "ln(sigma0_insulator) - (Ea_insulator - beta_pf*sqrt(sabs(E_f, E_smooth)))/(k_B*T)"),
+              # Poole-Frenkel barrier clamped at 0 (as MottConductivity.insulator)
+              ("barrier", "max(Ea_insulator - beta_pf*sqrt(sabs(E_f, E_smooth)), 0)"),
+              ("ln_sig_ins", "ln(sigma0_insulator) - barrier/(k_B*T)"),
               ("sigma_T", "exp((1 - f_met)*ln_sig_ins + f_met*ln(sigma_metal))")],
         current="V*sigma_T*pi_c*radius*radius/thickness",
-        rates={"T": "(V*I_dev - (T - T_ambient)/R_th)/C_th"},
+        rates={"T": "(V*I_dev*window_hi(T, T_max, T_window) - (T - T_ambient)/R_th)/C_th"},
         constants={"k_B": (units.k_B, "J/K", "Boltzmann constant (CODATA 2018, exact)"),
                    "q_e": (units.q, "C", "elementary charge (exact)"),
                    "eps0": (units.eps0, "F/m", "vacuum permittivity (CODATA 2018)"),
                    "pi_c": (math.pi, "1", "pi"),
-                   "E_smooth": (1.0, "V/m", "export only: smoothing of sqrt|E| at E = 0")},
+                   "E_smooth": (E_SMOOTH, "V/m", "smoothing of sqrt|E| at E = 0 (compact.mott.E_SMOOTH)")},
         notes=["Lumped Mott threshold switch: i = v sigma(T, v/d) pi r^2/d; C_th dT/dt = i v - (T - T_ambient)/R_th",
                "sigma: tanh insulator-metal step in ln(sigma), Poole-Frenkel insulator (MottConductivity)",
                f"material: {getattr(model, 'material', '?')}; T_c hysteresis not modelled (one branch)"],

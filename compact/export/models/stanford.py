@@ -21,7 +21,7 @@ def _rate(v: str) -> str:
     # tiny: ngspice's B-source division adds a fudge term (~1e-32) to every divisor (PTdivide in
     # src/spicelib/parser/ptfuncs.c), and t_ox k_B T ~ 5e-29 would shift the argument by 2e-4 relative,
     # a 0.3 % rate error that the runaway SET edge of a calibrated device amplifies to 7 % of peak current
-    return (f"-v0*exp(-Ea/(q_e*V_T))*sinh(gam*(a0/t_ox)*{v}/V_T)"
+    return (f"-v0*exp(-Ea/(q_e*V_T))*limsinh(gam*(a0/t_ox)*{v}/V_T)"
             f"*sstep((gam*sqrt({v}*{v} + V_smooth*V_smooth)/t_ox - F_min)/dF, 1)")
 
 
@@ -35,7 +35,7 @@ def stanford_pku(model) -> Equations:
               ("v_reset", "V - v_set"),
               ("r_set", _rate("v_set")),
               ("r_reset", _rate("v_reset"))],
-        current="I0*exp(-g/g0)*sinh(V/V0)",
+        current="I0*exp(-g/g0)*limsinh(V/V0)",
         rates={"g": "r_set*window_lo(g, g_min, g_window) + r_reset*window_hi(g, g_max, g_window)"},
         constants={"k_B": (units.k_B, "J/K", "Boltzmann constant (CODATA 2018, exact)"),
                    "q_e": (units.q, "C", "elementary charge (exact)")},

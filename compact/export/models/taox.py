@@ -2,14 +2,19 @@
 Strachan et al., IEEE TED 60, 2194 (2013), as in seed 002 §3.2, eqs 3-5), smoothed as the Python model:
 
     G(x, v) = G_m x + a exp(b (v^2 + V_s^2)^(1/4)) (1 - x),   i = v G(x, v)
-    g+(x, v) = B sinh(v/sigma_on) exp(min(-(x/x_on)^2 + v^2 G/sigma_p, 700))
-    g-(x, v) = -A sinh(min(|v|/sigma_off, 700)) exp(-(x_off/x)^2 + 1/(1 + beta v^2 G))
+    g+(x, v) = B sinh(cap(v/sigma_on)) exp(cap(-(x/x_on)^2 + v^2 G/sigma_p)),  cap(e) = e - softplus(e - 60)
+    g-(x, v) = -A sinh(cap(|v|/sigma_off)) exp(-(x_off/x)^2 + 1/(1 + beta v^2 G))
     dx/dt = g+(x, v_set) window_hi(x, 1) + g-(x, v_reset),  v_set = softplus(v, V_s), v_reset = v - v_set
 """
 
 from compact.export.spec import Equations, register
 
-_CAP = "700"
+from compact.taox import _EXP_CAP
+
+
+def _cap(e: str) -> str:
+    """The Python model's soft cap of exponents (compact.taox._soft_cap): e - softplus(e - cap, 1)."""
+    return f"(({e}) - softplus(({e}) - {_EXP_CAP!r}, 1))"
 
 
 def _G(v: str, x: str) -> str:
@@ -22,8 +27,9 @@ def taox(model) -> Equations:
         defs=[("v_set", "softplus(V, V_smooth)"),
               ("v_reset", "V - v_set"),
               ("x_r", "max(x, 1e-9)"),
-              ("g_plus", f"B*sinh(v_set/sigma_on)*exp(min(-(x/x_on)*(x/x_on) + v_set*v_set*{_G('v_set', 'x')}/sigma_p, {_CAP}))"),
-              ("g_minus", f"-A*sinh(min(abs(v_reset)/sigma_off, {_CAP}))"
+              ("g_plus", "B*sinh(" + _cap("v_set/sigma_on") + ")*exp("
+                         + _cap("-(x/x_on)*(x/x_on) + v_set*v_set*" + _G("v_set", "x") + "/sigma_p") + ")"),
+              ("g_minus", f"-A*sinh({_cap('abs(v_reset)/sigma_off')})"
                           f"*exp(-(x_off/x_r)*(x_off/x_r) + 1/(1 + beta*v_reset*v_reset*{_G('v_reset', 'x_r')}))")],
         current=f"V*{_G('V', 'x')}",
         rates={"x": "g_plus*window_hi(x, 1, x_window) + g_minus"},

@@ -15,8 +15,8 @@ from compact.export.spec import Equations, register
 @register("Yakopcic")
 def yakopcic(model) -> Equations:
     return Equations(
-        defs=[("g_up", "Ap*exp(Vp)*(exp(softplus(V - Vp, V_smooth)) - 1)"),
-              ("g_down", "-An*exp(Vn)*(exp(softplus(-V - Vn, V_smooth)) - 1)"),
+        defs=[("g_up", "Ap*exp(Vp)*expm1(softplus(V - Vp, V_smooth))"),
+              ("g_down", "-An*exp(Vn)*expm1(softplus(-V - Vn, V_smooth))"),
               ("s_p", "sstep((x - xp)/x_blend, 1)"),
               ("f_inc", "(1 - s_p) + s_p*exp(-alphap*(x - xp))*((xp - x)/(1 - xp) + 1)"),
               ("s_n", "sstep(((1 - xn) - x)/x_blend, 1)"),
