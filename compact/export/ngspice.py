@@ -25,7 +25,7 @@ import numpy as np
 from matsim.core.errors import ConfigError, ConvergenceError, MatsimError, MissingFileError
 
 from compact.export import expr as ex
-from compact.export.lower import clipped_state, gated_node_rate, node_symbol
+from compact.export.lower import node_initial, node_meaning, node_rate, node_symbol, state_value
 from compact.export.spec import ExportSpec, evaluation_order
 
 
@@ -34,40 +34,51 @@ class NgspiceError(MatsimError, RuntimeError):
 
 
 # ---- writer -----------------------------------------------------------------------------------
+#: the ambient temperature seen by the equations when ``use_temper`` is on (ngspice's temper is in deg C)
+def ambient_text(spec: ExportSpec) -> str | None:
+    if spec.ambient_symbol is None:
+        return None
+    return f"({spec.names['use_temper']} > 0.5 ? temper + 273.15 : {spec.names[spec.ambient_symbol]})"
+
+
 def render_inline(spec: ExportSpec, voltage: str = "V(p,n)") -> dict:
-    """SPICE text of the current and each node rate, all intermediate quantities inlined."""
+    """SPICE text of the current, each node rate, the state values and the DC hold values."""
     base = {"V": voltage}
     base.update({p.symbol: p.name for p in spec.params})
     base.update({node_symbol(st): f"V({st.node})" for st in spec.states})
     base.update({name: f"V(i_{name})" for name, _ in spec.implicit})
+    amb = ambient_text(spec)
+    if amb is not None:
+        base[spec.ambient_symbol] = amb
+        base["T_ambient_param__"] = spec.names[spec.ambient_symbol]
     table = dict(base)
-    # the smoothly clipped state (node units, ~1) sits on an auxiliary node too: every use is V(node_c)
-    clipped = {}
+    # the state value (node units) sits on an auxiliary node: every use is V(x_<node>)
+    values, holds, ics = {}, {}, {}
     for st in spec.states:
-        clipped[st.name] = ex.render(clipped_state(st, "eps_clip", scaled=True), table, f"state {st.name}")
+        values[st.name] = ex.render(state_value(spec, st, "eps_clip", scaled=True), table, f"state {st.name}")
         table[st.name] = f"(V({clip_node(st)})*{ex.num(st.scale)})"
+        x0 = f"x0_{st.name}"
+        ic_table = {**{p.symbol: p.name for p in spec.params}}
+        ics[st.name] = ex.render(node_initial(spec, st, x0), ic_table, f"initial {st.name}")
+        if amb is not None and st.name == spec.temperature_state:
+            # a temperature state starts at the simulator temperature (x0 read as a rise over T_ambient)
+            x0 = f"({spec.ambient_symbol} + x0_{st.name} - T_ambient_param__)"
+        holds[st.name] = ex.render(node_initial(spec, st, x0), table, f"initial {st.name}")
     for name, e in evaluation_order(spec):
         table[name] = "(" + ex.render(e, table, f"definition {name}") + ")"
     current = table["I_dev"][1:-1]
-    # the node rate F = rate/scale is an auxiliary node (one B voltage source), so the gated form
-    # F - sstep() max(F, 0) - sstep() min(F, 0) does not repeat the whole rate expression three times
-    raw = {st.name: ex.render(f"({st.rate})/{ex.num(st.scale)}", table, f"rate of {st.name}") for st in spec.states}
-    gtable = dict(table)
-    gtable.update({f"R__{st.name}": f"(V({aux_node(st)})*{ex.num(st.scale)})" for st in spec.states})
-    rates = {st.name: ex.render(gated_node_rate(st, f"R__{st.name}", "eps_clip", spec.bounds), gtable,
-                                f"gated rate of {st.name}") for st in spec.states}
+    # the rate is written into the node's B current (not on an auxiliary voltage node: where heating and
+    # cooling nearly cancel, Newton's reltol on such a node asks for 1e-12 of the terms and stalls)
+    rates = {st.name: ex.render(node_rate(spec, st, st.rate), table, f"node rate of {st.name}")
+             for st in spec.states}
     implicit = {name: ex.render(res, table, f"implicit {name}") for name, res in spec.implicit}
-    return {"current": current, "rates": rates, "raw_rates": raw, "clipped": clipped, "implicit": implicit}
+    return {"current": current, "rates": rates, "clipped": values, "implicit": implicit,
+            "holds": holds, "ics": ics}
 
 
 def clip_node(st) -> str:
-    """Auxiliary node holding the smoothly clipped state in node units."""
+    """Auxiliary node holding the state value in node units (x / scale): probe this one."""
     return f"c_{st.node}"
-
-
-def aux_node(st) -> str:
-    """Auxiliary node holding d(node)/dt of a state (V = 1/s in node units)."""
-    return f"dn_{st.node}"
 
 
 def _funcs(texts) -> list[str]:
@@ -94,6 +105,20 @@ def _wrap(prefix: str, text: str, width: int = 200) -> list[str]:
     return out
 
 
+def _recommended(spec: ExportSpec) -> list[str]:
+    lines = ["* plain use: .op/.dc hold every state at its initial value (L_hold); .tran without uic starts there.",
+             "* recommended: .options method=gear  (2nd-order BDF: no trapezoidal ringing on the abrupt",
+             "*   switching edges of a memristor; default trap works but may oscillate after a SET)"]
+    if spec.options_note:
+        lines.append(f"* recommended: {spec.options_note}")
+    if spec.ambient_symbol is not None:
+        lines.append("* temperature: use_temper=1 (default) binds the ambient to the simulator temperature (.temp);"
+                     " use_temper=0 uses T_ambient")
+    else:
+        lines.append("* temperature: this model has no temperature dependence")
+    return lines
+
+
 def subckt_text(spec: ExportSpec, name: str) -> str:
     """The ``.subckt`` as text (see :func:`compact.export.to_ngspice`)."""
     from matsim import __version__
@@ -103,12 +128,10 @@ def subckt_text(spec: ExportSpec, name: str) -> str:
     lines += [f"* {n}" for n in spec.notes]
     lines += [f"* reference: {ref}" for ref in spec.references]
     lines.append("* terminals: p (current I flows from p through the device to n), n")
+    lines += _recommended(spec)
     for st in spec.states:
-        lines.append(f"* state {st.name} [{st.unit}] on internal node {st.node}: V({st.node}) = {st.name} / "
-                     f"{ex.num(st.scale)}, bounds [{st.lo:g}, {st.hi:g}] {st.unit}, smoothly clipped")
-    if spec.temperature_state:
-        st = next(s for s in spec.states if s.name == spec.temperature_state)
-        lines.append(f"* temperature node: {st.node} (V({st.node}) = T / {ex.num(st.scale)} K)")
+        lines.append(f"* state {st.name} [{st.unit}]: {node_meaning(spec, st)}; probe V({clip_node(st)}) = "
+                     f"{st.name} / {ex.num(st.scale)}")
     lines.append("* parameters (SI units; value as given and source after ';'):")
     w = max(len(p.name) for p in spec.params)
     for p in spec.params:
@@ -116,15 +139,15 @@ def subckt_text(spec: ExportSpec, name: str) -> str:
     lines.append(f".subckt {name} p n params:")
     for p in spec.params:
         lines.append(f"+ {p.name}={ex.num(p.value)}")
-    lines += _funcs([r["current"], *r["rates"].values(), *r["raw_rates"].values(), *r["clipped"].values(),
-                     *r["implicit"].values()])
+    lines += _funcs([r["current"], *r["rates"].values(), *r["clipped"].values(),
+                     *r["implicit"].values(), *r["holds"].values(), *r["ics"].values()])
+    lhold = spec.names["L_hold"]
     for st in spec.states:
-        lines.append(f"* d({st.name})/dt" + (", gated at the bounds" if spec.bounds == "gate" else
-                                              ", not gated (bounds='clip': node may pass the bounds)"))
-        x0 = spec.names[f"x0_{st.name}"]
-        lines.append(f"C_{st.node} {st.node} 0 1 IC={{{x0} / {ex.num(st.scale)}}}")
+        lines.append(f"* d({st.name})/dt on node {st.node} (C = 1 F); DC: held at its initial value through L_hold")
+        lines.append(f"C_{st.node} {st.node} 0 1 IC={{{r['ics'][st.name]}}}")
+        lines.append(f"L_{st.node} {st.node} h_{st.node} {{{lhold}}}")
+        lines += _wrap(f"B_h_{st.node} h_{st.node} 0 V=", r["holds"][st.name])
         lines += _wrap(f"B_{clip_node(st)} {clip_node(st)} 0 V=", r["clipped"][st.name])
-        lines += _wrap(f"B_{aux_node(st)} {aux_node(st)} 0 V=", r["raw_rates"][st.name])
         lines += _wrap(f"B_{st.node} 0 {st.node} I=", r["rates"][st.name])
     for iname, res in r["implicit"].items():
         lines.append(f"* internal node i_{iname}: V solves 0 = residual (KCL of a lone B-source)")
@@ -250,16 +273,16 @@ def read_raw(path) -> dict[str, np.ndarray]:
 
 def transient_netlist(subckt_file: str, name: str, source: str, t_end: float, t_max: float,
                       probes: list[str], raw_file: str, title: str = "matsim export check",
-                      extra: str = "", reltol: float = 1e-6) -> str:
-    """A test bench: source ``Vsrc in 0`` driving ``X1 in 0 name`` for ``t_end`` s (uic)."""
+                      extra: str = "", reltol: float = 1e-6, options: str | None = None) -> str:
+    """A test bench: source ``Vsrc in 0`` driving ``X1 in 0 name`` for ``t_end`` s (from the operating point)."""
     return "\n".join([
         title,
         f".include {subckt_file}",
         f"Vsrc in 0 {source}",
         f"X1 in 0 {name}",
         extra,
-        f".options reltol={reltol:g} abstol=1e-15 vntol=1e-9 chgtol=1e-20 method=gear maxord=2 itl4=100",
-        f".tran {ex.num(t_max)} {ex.num(t_end)} 0 {ex.num(t_max)} uic",
+        ".options " + (options or f"reltol={reltol:g} abstol=1e-15 vntol=1e-9 chgtol=1e-20 method=gear maxord=2 itl4=100"),
+        f".tran {ex.num(t_max)} {ex.num(t_end)} 0 {ex.num(t_max)}",
         ".control",
         "set filetype=ascii",
         "run",

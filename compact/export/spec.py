@@ -72,6 +72,10 @@ class Equations:
     #: the circuit simulator's max step as a fraction of Python's in :func:`compact.export.verify`
     #: (ngspice's 2nd-order gear needs finer steps than LSODA through a runaway switching edge)
     spice_step_ratio: float = 1.0
+    #: a line for the subcircuit header: options a plain netlist needs for accuracy, with the reason
+    options_note: str = ""
+    #: ngspice ``.options`` of :func:`compact.export.verify` when the tight default stalls Newton
+    verify_options: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,8 @@ class ExportSpec:
     #: symbol of the ambient temperature (K) when the equations use it (bound to the simulator's
     #: temperature by the writers), else None: the model has no temperature dependence
     ambient_symbol: str | None = None
+    options_note: str = ""
+    verify_options: str | None = None
 
     @property
     def names(self) -> dict[str, str]:
@@ -211,11 +217,15 @@ def _check_finite(field_name: str, value, unit: str) -> float:
     return v
 
 
-#: smoothing settings (in scaled state units, where the state range is ~1) and DC leak
+#: smoothing settings (in scaled state units, where the state range is ~1) and the DC hold of the states
 EXPORT_SETTINGS: dict[str, tuple[float, str, str]] = {
-    "eps_clip": (1e-5, "1", "width of the smooth clip/gate at the state bounds (node units, range ~ 1)"),
-    "gmin_state": (1e-12, "1/s", "Verilog-A only: leak of each state node toward its initial value (DC well-posedness)"),
+    "eps_clip": (1e-5, "1", "width of the smooth clip of linear (temperature) state nodes (node units)"),
+    "L_hold": (1e12, "H", "ngspice: inductor tying each state node to its initial value (short in DC, open in .tran)"),
+    "G_hold": (1e9, "S", "Verilog-A: conductance tying each state node to its initial value in DC analyses only"),
 }
+#: added when the equations use the ambient temperature
+TEMPER_SETTING = ("use_temper", 1.0, "1",
+                  "1: ambient = simulator temperature (ngspice temper + 273.15, Verilog-A $temperature); 0: T_ambient")
 
 
 def build_spec(model, bounds: str = "gate") -> ExportSpec:
@@ -232,7 +242,11 @@ def build_spec(model, bounds: str = "gate") -> ExportSpec:
     for k in model_names:
         _check_finite(k, getattr(model.p, k, ps[k].si), si_unit(ps[k].unit))
     state_names = list(model.state_names)
-    all_names = model_names + list(eqs.constants) + list(EXPORT_SETTINGS) + [f"x0_{s}" for s in state_names]
+    ambient = _ambient_symbol(eqs, model_names)
+    settings = dict(EXPORT_SETTINGS)
+    if ambient is not None:
+        settings[TEMPER_SETTING[0]] = TEMPER_SETTING[1:]
+    all_names = model_names + list(eqs.constants) + list(settings) + [f"x0_{s}" for s in state_names]
     reserved = RESERVED | {s.lower() for s in state_names} | {d.lower() for d, _ in eqs.defs} | {"i_dev"} \
         | {n.lower() for n, _ in eqs.implicit}
     fnames = export_names(all_names, reserved)
@@ -245,7 +259,7 @@ def build_spec(model, bounds: str = "gate") -> ExportSpec:
         params.append(ExportParam(fnames[k], value, si_unit(p.unit), comment.replace("\n", " "), k, True))
     for k, (val, unit, comment) in eqs.constants.items():
         params.append(ExportParam(fnames[k], _check_finite(k, val, unit), unit, comment, k))
-    for k, (val, unit, comment) in EXPORT_SETTINGS.items():
+    for k, (val, unit, comment) in settings.items():
         params.append(ExportParam(fnames[k], val, unit, comment, k))
 
     lo, hi = (np.asarray(b, dtype=float) for b in model.state_bounds())
@@ -272,7 +286,8 @@ def build_spec(model, bounds: str = "gate") -> ExportSpec:
                       drive=eqs.drive, references=list(getattr(ps, "references", [])), bounds=bounds,
                       implicit=list(eqs.implicit), max_step_fraction=eqs.max_step_fraction,
                       spice_step_ratio=eqs.spice_step_ratio,
-                      ambient_symbol=_ambient_symbol(eqs, model_names))
+                      ambient_symbol=ambient, options_note=eqs.options_note,
+                      verify_options=eqs.verify_options)
 
 
 def _ambient_symbol(eqs: Equations, model_names: list[str]) -> str | None:

@@ -19,7 +19,8 @@ import xarray as xr
 from matsim.core import validate
 from matsim.core.errors import ConfigError
 
-from compact.export.ngspice import (check_convergence, read_raw, run_ngspice, spice_source, subckt_text,
+from compact.export.lower import node_to_state
+from compact.export.ngspice import (check_convergence, clip_node, read_raw, run_ngspice, spice_source, subckt_text,
                                     transient_netlist)
 from compact.export.spec import build_spec
 
@@ -152,7 +153,7 @@ def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None
             "i_spice": ("t", i_sp, {"units": "A"}),
             "v_spice": ("t", v_sp, {"units": "V"})}
     for st in spec.states:
-        data[f"{st.name}_spice"] = ("t", np.interp(t, ts, nodes[st.name]) * st.scale, {"units": st.unit})
+        data[f"{st.name}_spice"] = ("t", np.interp(t, ts, nodes[st.name]), {"units": st.unit})
         data[f"{st.name}_python"] = ("t", ref[st.name].values, {"units": st.unit})
     ds = xr.Dataset(data, coords={"t": ("t", t, {"units": "s"})},
                     attrs={"model": name, "max_rel_error": err, "simulator": simulator,
@@ -167,16 +168,19 @@ def _run_ngspice(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir
     """Subcircuit + test bench in ngspice -> (t, v, i, {state: node values}, netlist path)."""
     (workdir / f"{name}.cir").write_text(subckt_text(spec, name), encoding="utf-8")
     overrides = " ".join(f"{spec.names['x0_' + st.name]}={float(v)!r}" for st, v in zip(spec.states, x0))
-    probes = ["v(in)", "i(vsrc)"] + [f"v(x1.{st.node})" for st in spec.states]
+    if spec.ambient_symbol is not None:      # compare at the model's own T_ambient
+        overrides += f" {spec.names['use_temper']}=0"
+    probes = ["v(in)", "i(vsrc)"] + [f"v(x1.{clip_node(st)})" for st in spec.states]
     net = transient_netlist(f"{name}.cir", f"{name} {overrides}", spice_source(waveform, t_end), t_end,
-                            dt_max, probes, "result.raw", title=f"matsim verify {name}", reltol=reltol)
+                            dt_max, probes, "result.raw", title=f"matsim verify {name}", reltol=reltol,
+                            options=spec.verify_options)
     netlist = workdir / "verify.cir"
     netlist.write_text(net, encoding="utf-8")
     run_ngspice(netlist, timeout=timeout)
     res = read_raw(workdir / "result.raw")
     check_convergence(res, name)
     return (res["time"], res["v(in)"], -res["i(vsrc)"],
-            {st.name: res[f"v(x1.{st.node})".lower()] for st in spec.states}, netlist)
+            {st.name: res[f"v(x1.{clip_node(st)})".lower()] * st.scale for st in spec.states}, netlist)
 
 
 def _run_vacask(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir, timeout):
@@ -194,15 +198,16 @@ def _run_vacask(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir,
     compile_verilog_a(va, timeout=timeout)
     # OpenVAF folds parameter names to lower case (names are unique without case by construction)
     overrides = " ".join(f"{spec.names['x0_' + st.name].lower()}={float(v)!r}" for st, v in zip(spec.states, x0))
+    if spec.ambient_symbol is not None:
+        overrides += f" {spec.names['use_temper'].lower()}=0"
     off = float(getattr(waveform, "offset", 0.0) or 0.0)
     net = "\n".join([
         f"matsim verify {name} (Verilog-A via OSDI)", "ground 0", f'load "{name}.osdi"',
         f"model dev {name.lower()} {overrides}", "model vsource vsource",
         f'vs (in 0) vsource dc={num(off)} type="sine" sinedc={num(off)} ampl={num(float(a))} freq={num(float(f))}',
         "x1 (in 0) dev", "control", f"  options reltol={reltol:g}",
-        # icmode="uic": start from the zero node vector = the initial state (the nodes hold x - x0);
-        # a DC point would instead move x0 by rate(0 V)/gmin_state for models that drift at rest
-        f'  analysis tran1 tran step={num(dt_max)} stop={num(t_end)} maxstep={num(dt_max)} icmode="uic"',
+        # the initial operating point holds every state at x0 (analysis("static") in the module)
+        f'  analysis tran1 tran step={num(dt_max)} stop={num(t_end)} maxstep={num(dt_max)}',
         "endc", ""])
     netlist = workdir / "verify.sim"
     netlist.write_text(net, encoding="utf-8")
@@ -217,7 +222,7 @@ def _run_vacask(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir,
     res = read_raw(workdir / "tran1.raw")
     check_convergence(res, name)
     return (res["time"], res["in"], -res["vs:flow(br)"],
-            {st.name: res[f"x1:n_{st.node}".lower()] + x0[k] / st.scale for k, st in enumerate(spec.states)},
+            {st.name: node_to_state(spec, st, res[f"x1:n_{st.node}".lower()]) for st in spec.states},
             netlist)
 
 

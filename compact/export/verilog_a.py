@@ -19,7 +19,7 @@ from pathlib import Path
 from matsim.core.errors import MatsimError, MissingFileError
 
 from compact.export import expr as ex
-from compact.export.lower import clipped_state, gated_node_rate, node_symbol
+from compact.export.lower import node_initial, node_meaning, node_rate, node_symbol, state_value
 from compact.export.spec import ExportSpec, evaluation_order
 
 #: neutral -> Verilog-A function names (Verilog-A's log() is base 10, ln() natural)
@@ -39,23 +39,26 @@ def module_text(spec: ExportSpec, name: str) -> str:
     nodes = {st.name: f"n_{st.node}" for st in spec.states}
     base = {"V": "V(p, n)"}
     base.update({p.symbol: p.name for p in spec.params})
-    # each node holds the deviation from the initial state, (x - x0)/scale: the DC operating point at
-    # zero bias is then the origin and Newton starts inside the bounds
-    base.update({node_symbol(st): f"(V({nodes[st.name]}) + {spec.names['x0_' + st.name]}/{ex.num(st.scale)})"
-                 for st in spec.states})
+    base.update({node_symbol(st): f"V({nodes[st.name]})" for st in spec.states})
     base.update({st.name: st.node for st in spec.states})
     base.update({iname: f"V(n_i_{iname})" for iname, _ in spec.implicit})
     base.update({d: d for d, _ in spec.defs})
     base["I_dev"] = "I_dev"
     base.update({_rate_symbol(st): f"dxdt_{st.node}" for st in spec.states})
+    if spec.ambient_symbol is not None:
+        base[spec.ambient_symbol] = "T_amb"
+        base["T_ambient_param__"] = spec.names[spec.ambient_symbol]
 
     def r(e, what):
         return ex.render(e, base, what, VA_FUNCS)
 
     body = []
+    if spec.ambient_symbol is not None:
+        body.append(f"        T_amb = {spec.names['use_temper']} > 0.5 ? $temperature : "
+                    f"{spec.names[spec.ambient_symbol]};  // K")
     for st in spec.states:
-        body.append(f"        {st.node} = {r(clipped_state(st, 'eps_clip'), f'state {st.name}')};"
-                    f"  // {st.unit}, smoothly clipped to [{st.lo:g}, {st.hi:g}]")
+        body.append(f"        {st.node} = {r(state_value(spec, st, 'eps_clip'), f'state {st.name}')};"
+                    f"  // {st.unit}, inside [{st.lo:g}, {st.hi:g}]")
     for d, e in evaluation_order(spec):
         body.append(f"        {d} = {r(e, f'definition {d}')};" + ("  // A" if d == "I_dev" else ""))
     for st in spec.states:
@@ -65,12 +68,16 @@ def module_text(spec: ExportSpec, name: str) -> str:
         body.append(f"        // internal node n_i_{iname}: V solves 0 = residual")
         body.append(f"        I(n_i_{iname}) <+ {r(res, f'implicit {iname}')};")
     for st in spec.states:
-        x0 = spec.names[f"x0_{st.name}"]
-        gated = r(gated_node_rate(st, _rate_symbol(st), "eps_clip", spec.bounds), f"gated rate of {st.name}")
-        body.append(f"        // state {st.name}: C = 1 F, V({nodes[st.name]}) = ({st.name} - {x0}) / {ex.num(st.scale)}")
+        x0 = f"x0_{st.name}"
+        if spec.ambient_symbol is not None and st.name == spec.temperature_state:
+            x0 = f"({spec.ambient_symbol} + x0_{st.name} - T_ambient_param__)"
+        hold = r(node_initial(spec, st, x0), f"initial {st.name}")
+        rate = r(node_rate(spec, st, _rate_symbol(st)), f"node rate of {st.name}")
+        body.append(f"        // state {st.name}: {node_meaning(spec, st)}")
         body.append(f"        I({nodes[st.name]}) <+ ddt(V({nodes[st.name]}));")
-        body.append(f"        I({nodes[st.name]}) <+ -({gated});")
-        body.append(f"        I({nodes[st.name]}) <+ gmin_state*V({nodes[st.name]});")
+        body.append(f"        I({nodes[st.name]}) <+ -({rate});")
+        body.append("        // DC analyses (op, dc, the initial point of tran): held at the initial value")
+        body.append(f"        I({nodes[st.name]}) <+ (analysis(\"static\") ? G_hold : 0.0)*(V({nodes[st.name]}) - {hold});")
 
     used = set()
     for line in body:
@@ -96,14 +103,17 @@ def module_text(spec: ExportSpec, name: str) -> str:
              f"({_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC)"]
     lines += [f"// {n}" for n in spec.notes]
     lines += [f"// reference: {ref}" for ref in spec.references]
-    lines += ["// Well-posed form (Wang & Roychowdhury 2016): states on internal nodes with ddt, smooth",
-              "// clipping and gating at the bounds, no if on the state. Parameters in SI units.",
+    lines += ["// Well-posed form (Wang & Roychowdhury 2016): states on internal nodes with ddt, bounded states",
+              "// carried as a logit (inside their bounds for any node value), no if on the state, each state",
+              "// held at its initial value in DC analyses. Parameters in SI units.",
+              "// temperature: " + ("use_temper=1 binds the ambient to $temperature" if spec.ambient_symbol
+                                    else "this model has no temperature dependence"),
               '`include "disciplines.vams"', "",
               f"module {name}(p, n);",
               "    inout p, n;",
               "    electrical p, n;"]
     for st in spec.states:
-        lines.append(f"    electrical {nodes[st.name]};  // state: ({st.name} - x0) [{st.unit}] / {ex.num(st.scale)}")
+        lines.append(f"    electrical {nodes[st.name]};  // state {st.name} [{st.unit}]")
     for iname, _ in spec.implicit:
         lines.append(f"    electrical n_i_{iname};  // algebraic internal node (V)")
     lines.append("")
@@ -112,7 +122,7 @@ def module_text(spec: ExportSpec, name: str) -> str:
                      f"parameter real {p.name} = {ex.num(p.value)};  // [{p.unit}] {clean(p.comment)}")
     lines.append("")
     reals = [st.node for st in spec.states] + [d for d, _ in spec.defs] + ["I_dev"] \
-        + [f"dxdt_{st.node}" for st in spec.states]
+        + [f"dxdt_{st.node}" for st in spec.states] + (["T_amb"] if spec.ambient_symbol else [])
     lines.append(f"    real {', '.join(reals)};")
     lines += [""] + funcs + ["", "    analog begin"] + body + ["    end", "endmodule", ""]
     return "\n".join(lines)

@@ -16,7 +16,8 @@ from export_helpers import needs_ngspice
 
 from compact import StanfordPKU
 from compact.export import build_spec, verify
-from compact.export.ngspice import aux_node, read_raw, run_ngspice, subckt_text, transient_netlist
+from compact.export.lower import node_rate_to_rate
+from compact.export.ngspice import read_raw, run_ngspice, subckt_text
 from matsim.core.parameters import ParameterSet
 
 DATA = Path(__file__).parent / "data" / "stanford_pku_kmc_fit.json"
@@ -36,12 +37,15 @@ def test_exported_gap_rate_equals_python(tmp_path, fitted, v, g_nm):
     st = spec.states[0]
     (tmp_path / "dev.cir").write_text(subckt_text(spec, "dev"), encoding="utf-8")
     x0 = spec.names["x0_g"]
-    probe = f"v(x1.{aux_node(st)})"
-    net = transient_netlist("dev.cir", f"dev {x0}={g_nm * 1e-9!r}", f"DC {v!r}", 1e-14, 1e-15, [probe],
-                            "rate.raw")
+    # .op holds the state node at x0 through L_hold, whose current is then the node rate du/dt
+    probe = f"l.x1.l_{st.node}#branch"          # written to the raw file as i(l.x1.l_g)
+    net = "\n".join(["rate probe", ".include dev.cir", f"V1 in 0 DC {v!r}", f"X1 in 0 dev {x0}={g_nm * 1e-9!r} use_temper=0",
+                     ".options reltol=1e-9 abstol=1e-20", ".control", "set filetype=ascii", "op",
+                     f"write rate.raw {probe} v(x1.{st.node})", "quit 0", ".endc", ".end", ""])
     (tmp_path / "rate.cir").write_text(net, encoding="utf-8")
     run_ngspice(tmp_path / "rate.cir")
-    rate_spice = read_raw(tmp_path / "rate.raw")[probe][0] * st.scale            # m/s
+    res = read_raw(tmp_path / "rate.raw")
+    rate_spice = node_rate_to_rate(spec, st, res[f"v(x1.{st.node})"][0], res[f"i(l.x1.l_{st.node})"][0])  # m/s
     rate_py = float(fitted.dstate_dt(v, [g_nm * 1e-9])[0])
     assert rate_py != 0.0
     assert rate_spice == pytest.approx(rate_py, rel=1e-6)
