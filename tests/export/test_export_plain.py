@@ -35,6 +35,7 @@ def _at_sim_temperature(m):
 
 def _ngspice(tmp_path, netlist: str, raw: str = "out.raw") -> dict:
     (tmp_path / "net.cir").write_text(netlist)
+    (tmp_path / raw).unlink(missing_ok=True)
     proc = subprocess.run(["ngspice", "-b", "net.cir"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert (tmp_path / raw).is_file(), proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "singular" not in (proc.stdout + proc.stderr).lower()
@@ -110,3 +111,52 @@ def test_triangle_in_plain_netlist(tmp_path, key):
         away &= np.abs(t - tc) > 0.02 * period
     peak = np.max(np.abs(i_py))
     assert np.max(np.abs(i_sp - i_py)[away]) <= 0.02 * peak
+
+
+@needs_ngspice
+def test_temp_350_matches_python_at_350K(tmp_path):
+    """``.temp 76.85`` (350 K): the operating point of the temperature-dependent models and a SET of the
+    Stanford cell follow the Python model at T = 350 K within 1 %."""
+    T = 350.0
+    temp_models = ["JARTVCM", "MottVO2", "MottNbO2", "NbOxAscoli"]
+    lines, refs = ["plain .op at 350 K", f".temp {T - 273.15!r}"], {}
+    for k, key in enumerate(temp_models):
+        m = MODELS[key]()
+        assert build_spec(m).ambient_symbol is not None
+        to_ngspice(m, tmp_path / f"{key}.cir", name=key)
+        v_read = 0.5 * build_spec(m).drive[0]
+        lines += [f".include {key}.cir", f"V{k} in{k} 0 DC {v_read!r}", f"X{k} in{k} 0 {key}"]
+        ms = m.with_params(T_ambient=T)
+        refs[k] = float(ms.current(v_read, ms.initial_state()))
+        assert abs(refs[k] / float(m.current(v_read, m.initial_state())) - 1) > 0.01, "T must matter here"
+    lines += [".control", "set filetype=ascii", "op", "write out.raw " + " ".join(f"i(V{k})" for k in refs),
+              "quit 0", ".endc", ".end", ""]
+    res = _ngspice(tmp_path, "\n".join(lines))
+    for k, key in enumerate(temp_models):
+        assert -float(res[f"i(v{k})"][0]) == pytest.approx(refs[k], rel=1e-2), key
+    # dynamics: a SET of the Stanford cell (rate ~ exp(-Ea/kT)) in ngspice at 350 K vs Python at 350 K
+    m = compact.StanfordPKU()
+    to_ngspice(m, tmp_path / "StanfordPKU.cir")
+    period = 2e-3
+    tp = [0.0, 0.5 * period]
+    vp = [0.0, 1.6]
+    net = "\n".join(["stanford at 350 K", f".temp {T - 273.15!r}", ".include StanfordPKU.cir",
+                     f"V1 in 0 PWL(0 0 {tp[1]!r} 1.6)", "X1 in 0 StanfordPKU",
+                     f".tran {period / 800!r} {tp[1]!r}", ".control", "set filetype=ascii", "run",
+                     "write out.raw i(V1) v(x1.c_g)", "quit 0", ".endc", ".end", ""])
+    res = _ngspice(tmp_path, net)
+    t = np.linspace(0.0, tp[1], 1001)
+    ref = m.simulate(lambda tt: np.interp(tt, tp, vp), t, T=T, max_step=period / 4000)
+    i_py, g_py = ref["i"].values, ref["g"].values
+    i_sp = np.interp(t, res["time"], -res["i(v1)"])
+    g_sp = np.interp(t, res["time"], res["v(x1.c_g)"] * build_spec(m).states[0].scale)
+    peak = np.max(np.abs(i_py))
+    on_py, on_sp = (t[np.argmax(np.abs(i) > 0.5 * peak)] for i in (i_py, i_sp))
+    assert abs(on_sp - on_py) <= 0.01 * period
+    # away from the SET transition (where either gap moves faster than its range per 10 % of the run)
+    span = m.p.g_max - m.p.g_min
+    fast = (np.abs(np.gradient(g_py, t)) > 10 * span / tp[1]) | (np.abs(np.gradient(g_sp, t)) > 10 * span / tp[1])
+    away = ~np.convolve(fast, np.ones(21), "same").astype(bool)
+    assert away.sum() > 0.7 * t.size
+    err = np.abs(i_sp - i_py) / peak
+    assert np.max(err[away]) <= 0.01
