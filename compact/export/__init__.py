@@ -56,31 +56,34 @@ def _check_name(name: str) -> str:
     return name
 
 
-def to_ngspice(model, path, name: str | None = None, bounds: str = "gate") -> Path:
+def to_ngspice(model, path, name: str | None = None, bounds: str = "gate", thermal_port: bool = False) -> Path:
     """Write ``model`` as an ngspice ``.subckt NAME p n params: ...`` file and return its path.
 
     ``path`` is a ``.cir``/``.lib`` file or a directory (then ``NAME.cir``). States are voltages on
     internal capacitor nodes driven by B-sources, smoothly clipped and gated at their bounds; a
     temperature state is a node in K. Parameters are SI values, overridable per instance.
     ``bounds="clip"`` copies :meth:`CompactModel.simulate` literally (rate not gated; see
-    :mod:`compact.export.lower`). Raises :class:`ConfigError` for a non-finite parameter, an
-    unsupported model or an unwritable path.
+    :mod:`compact.export.lower`). ``thermal_port=True`` adds a terminal ``th`` (``.subckt NAME p n th``):
+    V(th) = temperature rise (K), current into it = dissipated power (W); MottThermal, StanfordPKU,
+    JARTVCM. Raises :class:`ConfigError` for a non-finite parameter, an unsupported model or an
+    unwritable path.
     """
     name = _check_name(name or type(model).__name__)
-    spec = build_spec(model, bounds)
+    spec = build_spec(model, bounds, thermal_port=thermal_port)
     text = subckt_text(spec, name)
     p = Path(path)
     suffix = p.suffix.lower() if p.suffix.lower() in (".cir", ".lib", ".sp", ".spice", ".inc") else ".cir"
     return _write(_target(path, name, suffix), text)
 
 
-def to_verilog_a(model, path, name: str | None = None, bounds: str = "gate") -> Path:
+def to_verilog_a(model, path, name: str | None = None, bounds: str = "gate", thermal_port: bool = False) -> Path:
     """Write ``model`` as a well-posed Verilog-A module (``.va``) and return its path.
 
-    Compile it with :func:`compile_verilog_a` (openvaf-r from the optional ``vlog`` extra).
+    Compile it with :func:`compile_verilog_a` (openvaf-r from the optional ``vlog`` extra);
+    ``thermal_port`` as in :func:`to_ngspice` (module ``NAME(p, n, th)``).
     """
     name = _check_name(name or type(model).__name__)
-    spec = build_spec(model, bounds)
+    spec = build_spec(model, bounds, thermal_port=thermal_port)
     return _write(_target(path, name, ".va"), module_text(spec, name))
 
 

@@ -26,7 +26,7 @@ from matsim.core.errors import ConfigError, ConvergenceError, MatsimError, Missi
 
 from compact.export import expr as ex
 from compact.export.lower import node_initial, node_meaning, node_rate, node_symbol, state_value
-from compact.export.spec import ExportSpec, evaluation_order
+from compact.export.spec import PORT_SYMBOL, ExportSpec, evaluation_order
 
 
 class NgspiceError(MatsimError, RuntimeError):
@@ -43,7 +43,7 @@ def ambient_text(spec: ExportSpec) -> str | None:
 
 def render_inline(spec: ExportSpec, voltage: str = "V(p,n)") -> dict:
     """SPICE text of the current, each node rate, the state values and the DC hold values."""
-    base = {"V": voltage}
+    base = {"V": voltage, PORT_SYMBOL: "V(th)"}
     base.update({p.symbol: p.name for p in spec.params})
     base.update({node_symbol(st): f"V({st.node})" for st in spec.states})
     base.update({name: f"V(i_{name})" for name, _ in spec.implicit})
@@ -72,8 +72,9 @@ def render_inline(spec: ExportSpec, voltage: str = "V(p,n)") -> dict:
     rates = {st.name: ex.render(node_rate(spec, st, st.rate), table, f"node rate of {st.name}")
              for st in spec.states}
     implicit = {name: ex.render(res, table, f"implicit {name}") for name, res in spec.implicit}
+    power = ex.render(spec.thermal[0], table, "thermal power") if spec.thermal else None
     return {"current": current, "rates": rates, "clipped": values, "implicit": implicit,
-            "holds": holds, "ics": ics}
+            "holds": holds, "ics": ics, "power": power}
 
 
 def clip_node(st) -> str:
@@ -127,7 +128,9 @@ def subckt_text(spec: ExportSpec, name: str) -> str:
              f"({_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC)"]
     lines += [f"* {n}" for n in spec.notes]
     lines += [f"* reference: {ref}" for ref in spec.references]
-    lines.append("* terminals: p (current I flows from p through the device to n), n")
+    lines.append("* terminals: p (current I flows from p through the device to n), n"
+                 + (", th (thermal: V(th) = temperature rise over ambient in K, current = dissipated power in W)"
+                    if spec.thermal else ""))
     lines += _recommended(spec)
     for st in spec.states:
         lines.append(f"* state {st.name} [{st.unit}]: {node_meaning(spec, st)}; probe V({clip_node(st)}) = "
@@ -136,11 +139,11 @@ def subckt_text(spec: ExportSpec, name: str) -> str:
     w = max(len(p.name) for p in spec.params)
     for p in spec.params:
         lines.append(f"*   {p.name:<{w}} [{p.unit}]  {p.comment}")
-    lines.append(f".subckt {name} p n params:")
+    lines.append(f".subckt {name} p n{' th' if spec.thermal else ''} params:")
     for p in spec.params:
         lines.append(f"+ {p.name}={ex.num(p.value)}")
     lines += _funcs([r["current"], *r["rates"].values(), *r["clipped"].values(),
-                     *r["implicit"].values(), *r["holds"].values(), *r["ics"].values()])
+                     *r["implicit"].values(), *r["holds"].values(), *r["ics"].values(), r["power"] or ""])
     lhold = spec.names["L_hold"]
     for st in spec.states:
         lines.append(f"* d({st.name})/dt on node {st.node} (C = 1 F); DC: held at its initial value through L_hold")
@@ -152,6 +155,13 @@ def subckt_text(spec: ExportSpec, name: str) -> str:
     for iname, res in r["implicit"].items():
         lines.append(f"* internal node i_{iname}: V solves 0 = residual (KCL of a lone B-source)")
         lines += _wrap(f"B_i_{iname} 0 i_{iname} I=", res)
+    if spec.thermal:
+        _, rth, cth = spec.thermal
+        lines.append("* thermal terminal: dissipated power into th, the device's own R_th (and C_th) to ground")
+        lines += _wrap("B_th 0 th I=", r["power"])
+        lines.append(f"R_th th 0 {{{spec.names[rth]}}}")
+        if cth:
+            lines.append(f"C_th th 0 {{{spec.names[cth]}}}")
     lines.append("* device current")
     lines += _wrap("B_dev p n I=", r["current"])
     lines.append(f".ends {name}")

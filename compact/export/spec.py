@@ -76,6 +76,13 @@ class Equations:
     options_note: str = ""
     #: ngspice ``.options`` of :func:`compact.export.verify` when the tight default stalls Newton
     verify_options: str | None = None
+    #: optional thermal terminal: {"temperature": def or state name of the device temperature (K),
+    #: "power": heat dissipated (W), "R_th": parameter (K/W), "C_th": parameter (J/K) or None}
+    thermal: dict | None = None
+
+
+#: symbol of the thermal-port node voltage (temperature rise over ambient, K) in the equations
+PORT_SYMBOL = "DT_port"
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,8 @@ class ExportSpec:
     ambient_symbol: str | None = None
     options_note: str = ""
     verify_options: str | None = None
+    #: (power expression W, R_th symbol, C_th symbol or None) when exported with a thermal terminal
+    thermal: tuple[str, str, str | None] | None = None
 
     @property
     def names(self) -> dict[str, str]:
@@ -145,9 +154,11 @@ class ExportSpec:
 _REGISTRY: dict[str, Callable] = {}
 
 
-def register(class_name: str):
-    """Decorator: register ``fn(model) -> Equations`` as the spec builder of a model class name."""
+def register(class_name: str, thermal: bool = False):
+    """Decorator: register ``fn(model) -> Equations`` as the spec builder of a model class name
+    (``thermal``: its equations define a thermal terminal)."""
     def deco(fn):
+        fn.has_thermal = thermal
         _REGISTRY[class_name] = fn
         return fn
     return deco
@@ -228,20 +239,43 @@ TEMPER_SETTING = ("use_temper", 1.0, "1",
                   "1: ambient = simulator temperature (ngspice temper + 273.15, Verilog-A $temperature); 0: T_ambient")
 
 
-def build_spec(model, bounds: str = "gate") -> ExportSpec:
+def _with_thermal_port(model, eqs: Equations) -> Equations:
+    """Equations with the device temperature taken from a thermal terminal (``T_ambient + V(th)``)."""
+    th = eqs.thermal
+    if th is None:
+        raise ConfigError("thermal_port", True, f"False for {type(model).__name__}: a thermal terminal is "
+                          "exported for models with a device temperature (" + ", ".join(
+                              sorted(k for k, f in _REGISTRY.items() if getattr(f, "has_thermal", False))) + ")")
+    name = th["temperature"]
+    defs = [(d, e) for d, e in eqs.defs if d != name]
+    defs.insert(0, (name, f"T_ambient + {PORT_SYMBOL}"))
+    rates = {k: v for k, v in eqs.rates.items() if k != name}
+    from dataclasses import replace
+    return replace(eqs, defs=defs, rates=rates,
+                   temperature_state=None if eqs.temperature_state == name else eqs.temperature_state,
+                   scales={k: v for k, v in eqs.scales.items() if k != name})
+
+
+def build_spec(model, bounds: str = "gate", thermal_port: bool = False) -> ExportSpec:
     """Collect equations, parameters, states and settings of ``model`` for the writers.
 
+    ``thermal_port``: the device temperature becomes ``T_ambient + V(th)`` of a third terminal ``th``
+    into which the device injects its dissipated power (internal R_th, and C_th where the model has
+    one, to ground), so devices can be coupled through a thermal-resistance network.
+
     Raises :class:`ConfigError` naming the parameter when a value is not finite, and when the
-    model's class has no registered spec.
+    model's class has no registered spec (or no thermal terminal).
     """
     from matsim.core.validate import one_of
     one_of("bounds", bounds, ("gate", "clip"))
     eqs: Equations = builder_for(model)(model)
+    if thermal_port:
+        eqs = _with_thermal_port(model, eqs)
     ps = model.params
     model_names = list(ps)
     for k in model_names:
         _check_finite(k, getattr(model.p, k, ps[k].si), si_unit(ps[k].unit))
-    state_names = list(model.state_names)
+    state_names = [s for s in model.state_names if s in eqs.rates or not thermal_port]
     ambient = _ambient_symbol(eqs, model_names)
     settings = dict(EXPORT_SETTINGS)
     if ambient is not None:
@@ -264,13 +298,15 @@ def build_spec(model, bounds: str = "gate") -> ExportSpec:
 
     lo, hi = (np.asarray(b, dtype=float) for b in model.state_bounds())
     x0 = np.asarray(model.initial_state(), dtype=float)
+    keep = [j for j, s in enumerate(model.state_names) if s in state_names]
+    lo, hi, x0 = lo[keep], hi[keep], x0[keep]
     states = []
     node_names = export_names([f"s_{s}" if s.lower() in RESERVED else s for s in state_names],
                               RESERVED | {n.lower() for n in fnames.values()})
     for j, s in enumerate(state_names):
         if s not in eqs.rates:
             raise ConfigError("rates", s, f"a rate expression for every state of {model.name}")
-        unit = model.state_units[j] if j < len(model.state_units) else "1"
+        unit = dict(zip(model.state_names, model.state_units)).get(s, "1")
         scale = eqs.scales.get(s)
         if scale is None:
             rng = hi[j] - lo[j]
@@ -287,7 +323,9 @@ def build_spec(model, bounds: str = "gate") -> ExportSpec:
                       implicit=list(eqs.implicit), max_step_fraction=eqs.max_step_fraction,
                       spice_step_ratio=eqs.spice_step_ratio,
                       ambient_symbol=ambient, options_note=eqs.options_note,
-                      verify_options=eqs.verify_options)
+                      verify_options=eqs.verify_options,
+                      thermal=(eqs.thermal["power"], eqs.thermal["R_th"], eqs.thermal.get("C_th"))
+                      if thermal_port else None)
 
 
 def _ambient_symbol(eqs: Equations, model_names: list[str]) -> str | None:
@@ -302,7 +340,7 @@ def _ambient_symbol(eqs: Equations, model_names: list[str]) -> str | None:
 def symbol_table(spec: ExportSpec, voltage: str, state_ref: Callable[[StateSpec], str],
                  param_ref: Callable[[ExportParam], str]) -> dict[str, str]:
     """Neutral symbol -> target text (defs and ``I_dev`` are added by the writers)."""
-    table = {"V": voltage}
+    table = {"V": voltage, PORT_SYMBOL: "V(th)"}
     for p in spec.params:
         table[p.symbol] = param_ref(p)
     for st in spec.states:

@@ -20,7 +20,7 @@ from matsim.core.errors import MatsimError, MissingFileError
 
 from compact.export import expr as ex
 from compact.export.lower import node_initial, node_meaning, node_rate, node_symbol, state_value
-from compact.export.spec import ExportSpec, evaluation_order
+from compact.export.spec import PORT_SYMBOL, ExportSpec, evaluation_order
 
 #: neutral -> Verilog-A function names (Verilog-A's log() is base 10, ln() natural)
 VA_FUNCS = {"log10": "log"}
@@ -37,7 +37,7 @@ def _rate_symbol(st) -> str:
 def module_text(spec: ExportSpec, name: str) -> str:
     from matsim import __version__
     nodes = {st.name: f"n_{st.node}" for st in spec.states}
-    base = {"V": "V(p, n)"}
+    base = {"V": "V(p, n)", PORT_SYMBOL: "V(th)"}
     base.update({p.symbol: p.name for p in spec.params})
     base.update({node_symbol(st): f"V({nodes[st.name]})" for st in spec.states})
     base.update({st.name: st.node for st in spec.states})
@@ -64,6 +64,13 @@ def module_text(spec: ExportSpec, name: str) -> str:
     for st in spec.states:
         body.append(f"        dxdt_{st.node} = {r(st.rate, f'rate of {st.name}')};  // {st.unit}/s")
     body.append("        I(p, n) <+ I_dev;")
+    if spec.thermal:
+        pw, rth, cth = spec.thermal
+        body.append("        // thermal terminal: dissipated power into th, the device's own R_th (and C_th) to ground")
+        body.append(f"        I(th) <+ -({r(pw, 'thermal power')});")
+        body.append(f"        I(th) <+ V(th)/{spec.names[rth]};")
+        if cth:
+            body.append(f"        I(th) <+ {spec.names[cth]}*ddt(V(th));")
     for iname, res in spec.implicit:
         body.append(f"        // internal node n_i_{iname}: V solves 0 = residual")
         body.append(f"        I(n_i_{iname}) <+ {r(res, f'implicit {iname}')};")
@@ -109,9 +116,9 @@ def module_text(spec: ExportSpec, name: str) -> str:
               "// temperature: " + ("use_temper=1 binds the ambient to $temperature" if spec.ambient_symbol
                                     else "this model has no temperature dependence"),
               '`include "disciplines.vams"', "",
-              f"module {name}(p, n);",
-              "    inout p, n;",
-              "    electrical p, n;"]
+              f"module {name}(p, n{', th' if spec.thermal else ''});",
+              f"    inout p, n{', th' if spec.thermal else ''};",
+              f"    electrical p, n{', th' if spec.thermal else ''};"]
     for st in spec.states:
         lines.append(f"    electrical {nodes[st.name]};  // state {st.name} [{st.unit}]")
     for iname, _ in spec.implicit:

@@ -26,7 +26,7 @@ def _rate(v: str) -> str:
     return f"-(a*nu0/l_disc)*N_max*exp(-dW_A/(k_B*T_f))*sinh((a*z/(2*l_cell))*{v}/V_Tf)"
 
 
-@register("JARTVCM")
+@register("JARTVCM", thermal=True)
 def jart(model) -> Equations:
     return Equations(
         defs=[("area", "pi_c*r_disc*r_disc"),
@@ -44,6 +44,7 @@ def jart(model) -> Equations:
               ("lnN", "ln(N_g)")],
         implicit=[("v_s", "v_s + R_ser*2*I_s*sinh(v_s/V_n) - V")],
         current="2*I_s*sinh(v_s/V_n)",
+        thermal={"temperature": "T_f", "power": "I_dev*(V - I_dev*R_s)", "R_th": "R_th", "C_th": None},
         rates={"N_disc": f"{_rate('v_neg')}*window_hi(lnN, ln(N_max), lnN_window)"
                          f" + {_rate('v_pos')}*window_lo(lnN, ln(N_min), lnN_window)"},
         constants={"k_B": (units.k_B, "J/K", "Boltzmann constant (CODATA 2018, exact)"),

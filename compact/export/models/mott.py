@@ -17,7 +17,7 @@ from compact.export.spec import Equations, register
 from compact.mott import E_SMOOTH
 
 
-@register("MottThermal")
+@register("MottThermal", thermal=True)
 def mott_thermal(model) -> Equations:
     has_pf = "poole_frenkel_permittivity" in model.params
     beta = ("(poole_frenkel_permittivity > 0 ? 1 : 0)*sqrt(q_e*q_e*q_e/(pi_c*eps0*max(poole_frenkel_permittivity, 1e-300)))"
@@ -42,6 +42,8 @@ def mott_thermal(model) -> Equations:
                f"material: {getattr(model, 'material', '?')}; T_c hysteresis not modelled (one branch)"],
         scales={"T": 1.0},
         temperature_state="T",
+        thermal={"temperature": "T", "power": "V*I_dev*window_hi(T, T_max, T_window)", "R_th": "R_th",
+                 "C_th": "C_th"},
         # VO2 default: switches to the metallic state near 3.4 V on the first rise (tau_th = 10 ns)
         drive=(6.0, 2e6, 2.0),
     )

@@ -25,7 +25,7 @@ def _rate(v: str) -> str:
             f"*sstep((gam*sqrt({v}*{v} + V_smooth*V_smooth)/t_ox - F_min)/dF, 1)")
 
 
-@register("StanfordPKU")
+@register("StanfordPKU", thermal=True)
 def stanford_pku(model) -> Equations:
     return Equations(
         defs=[("T_loc", "T_ambient + I_dev*V*R_th"),
@@ -36,6 +36,7 @@ def stanford_pku(model) -> Equations:
               ("r_set", _rate("v_set")),
               ("r_reset", _rate("v_reset"))],
         current="I0*exp(-g/g0)*limsinh(V/V0)",
+        thermal={"temperature": "T_loc", "power": "I_dev*V", "R_th": "R_th", "C_th": None},
         rates={"g": "r_set*window_lo(g, g_min, g_window) + r_reset*window_hi(g, g_max, g_window)"},
         constants={"k_B": (units.k_B, "J/K", "Boltzmann constant (CODATA 2018, exact)"),
                    "q_e": (units.q, "C", "elementary charge (exact)")},
