@@ -46,14 +46,12 @@ def _parse_spread(model: CompactModel, spread: dict) -> tuple[list[str], list[st
     return names, dists, np.array(sig)
 
 
-def sample_parameters(model: CompactModel, n: int, spread: dict | None = None, correlation=None,
-                      from_ensemble: xr.Dataset | None = None, seed=None) -> dict[str, np.ndarray]:
-    """``{name: values (n,)}`` of device-to-device parameter draws (stored units); see the module docstring."""
-    n = validate.positive_int("n", n)
-    if from_ensemble is not None:
-        if spread is not None:
-            raise ConfigError("spread", spread, "either spread= or from_ensemble=, not both")
-        spread, correlation = spread_from_ensemble(model, from_ensemble)
+def correlated_spread(model: CompactModel, spread: dict, correlation=None):
+    """(names, dists, sigmas, L): the parsed ``spread`` and the Cholesky factor of ``correlation``.
+
+    The draws of :func:`sample_parameters` are ``z = L u`` with i.i.d. standard normal ``u``; the
+    Monte-Carlo exports (:mod:`compact.export`) write the same transformation into the netlists.
+    """
     if not spread:
         raise ConfigError("spread", spread, "a mapping {parameter: relative sigma} (or from_ensemble=)")
     names, dists, sig = _parse_spread(model, spread)
@@ -65,6 +63,19 @@ def sample_parameters(model: CompactModel, n: int, spread: dict | None = None, c
         L = np.linalg.cholesky(C)
     except np.linalg.LinAlgError:
         raise ConfigError("correlation", C.tolist(), "a positive-definite correlation matrix") from None
+    return names, dists, sig, L
+
+
+def sample_parameters(model: CompactModel, n: int, spread: dict | None = None, correlation=None,
+                      from_ensemble: xr.Dataset | None = None, seed=None) -> dict[str, np.ndarray]:
+    """``{name: values (n,)}`` of device-to-device parameter draws (stored units); see the module docstring."""
+    n = validate.positive_int("n", n)
+    if from_ensemble is not None:
+        if spread is not None:
+            raise ConfigError("spread", spread, "either spread= or from_ensemble=, not both")
+        spread, correlation = spread_from_ensemble(model, from_ensemble)
+    names, dists, sig, L = correlated_spread(model, spread, correlation)
+    m = len(names)
     z = make_rng(seed).standard_normal((n, m)) @ L.T
     out = {}
     for k, (name, dist) in enumerate(zip(names, dists)):

@@ -56,7 +56,8 @@ def _check_name(name: str) -> str:
     return name
 
 
-def to_ngspice(model, path, name: str | None = None, bounds: str = "gate", thermal_port: bool = False) -> Path:
+def to_ngspice(model, path, name: str | None = None, bounds: str = "gate", thermal_port: bool = False,
+               params: dict | None = None, variability: dict | None = None, noise: dict | None = None) -> Path:
     """Write ``model`` as an ngspice ``.subckt NAME p n params: ...`` file and return its path.
 
     ``path`` is a ``.cir``/``.lib`` file or a directory (then ``NAME.cir``). States are voltages on
@@ -65,25 +66,34 @@ def to_ngspice(model, path, name: str | None = None, bounds: str = "gate", therm
     ``bounds="clip"`` copies :meth:`CompactModel.simulate` literally (rate not gated; see
     :mod:`compact.export.lower`). ``thermal_port=True`` adds a terminal ``th`` (``.subckt NAME p n th``):
     V(th) = temperature rise (K), current into it = dissipated power (W); MottThermal, StanfordPKU,
-    JARTVCM. Raises :class:`ConfigError` for a non-finite parameter, an unsupported model or an
-    unwritable path.
+    JARTVCM. ``params`` overrides model parameters (stored units); ``variability`` =
+    ``{"spread": ..., "correlation": ...}`` (as :func:`compact.variability.sample`) draws the parameters
+    per instance (``agauss``; seed with ``.options seed=N``); ``noise`` = ``{"white": A, "flicker": A,
+    "alpha": 1, "rtn": A, "rtn_capture": s, "rtn_emission": s, "dt": s}`` adds a ``trnoise`` current
+    source. Raises :class:`ConfigError` naming the field for an unknown parameter, a non-finite value,
+    a negative noise amplitude, an unsupported model or an unwritable path.
     """
     name = _check_name(name or type(model).__name__)
-    spec = build_spec(model, bounds, thermal_port=thermal_port)
+    spec = build_spec(model, bounds, thermal_port=thermal_port, params=params, variability=variability,
+                      noise=noise)
     text = subckt_text(spec, name)
     p = Path(path)
     suffix = p.suffix.lower() if p.suffix.lower() in (".cir", ".lib", ".sp", ".spice", ".inc") else ".cir"
     return _write(_target(path, name, suffix), text)
 
 
-def to_verilog_a(model, path, name: str | None = None, bounds: str = "gate", thermal_port: bool = False) -> Path:
+def to_verilog_a(model, path, name: str | None = None, bounds: str = "gate", thermal_port: bool = False,
+                 params: dict | None = None, variability: dict | None = None, noise: dict | None = None) -> Path:
     """Write ``model`` as a well-posed Verilog-A module (``.va``) and return its path.
 
     Compile it with :func:`compile_verilog_a` (openvaf-r from the optional ``vlog`` extra);
-    ``thermal_port`` as in :func:`to_ngspice` (module ``NAME(p, n, th)``).
+    ``thermal_port``, ``params``, ``variability`` and ``noise`` as in :func:`to_ngspice` (module
+    ``NAME(p, n, th)``; Monte-Carlo through per-instance standard normals ``mc_u1..``, since OpenVAF has no
+    ``$rdist_normal``; white and 1/f noise via ``white_noise``/``flicker_noise``, no random telegraph).
     """
     name = _check_name(name or type(model).__name__)
-    spec = build_spec(model, bounds, thermal_port=thermal_port)
+    spec = build_spec(model, bounds, thermal_port=thermal_port, params=params, variability=variability,
+                      noise=noise)
     return _write(_target(path, name, ".va"), module_text(spec, name))
 
 

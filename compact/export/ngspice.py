@@ -47,6 +47,16 @@ def render_inline(spec: ExportSpec, voltage: str = "V(p,n)") -> dict:
     base.update({p.symbol: p.name for p in spec.params})
     base.update({node_symbol(st): f"V({st.node})" for st in spec.states})
     base.update({name: f"V(i_{name})" for name, _ in spec.implicit})
+    mc_params = []
+    if spec.mc is not None:
+        u = [f"mc_u{k + 1}" for k in range(len(spec.mc[0]))]
+        ptable = {p.symbol: p.name for p in spec.params}
+        # each standard normal is a DC source drawn once per instance (a .param holding agauss() is
+        # drawn anew at every use in ngspice, which would lose the correlations)
+        ptable.update({x: f"V({x})" for x in u})
+        mc_params = u
+        for sym, _, _ in spec.mc[0]:
+            base[sym] = "(" + ex.render(spec.mc_value(sym, u), ptable, f"variability of {sym}") + ")"
     amb = ambient_text(spec)
     if amb is not None:
         base[spec.ambient_symbol] = amb
@@ -74,7 +84,8 @@ def render_inline(spec: ExportSpec, voltage: str = "V(p,n)") -> dict:
     implicit = {name: ex.render(res, table, f"implicit {name}") for name, res in spec.implicit}
     power = ex.render(spec.thermal[0], table, "thermal power") if spec.thermal else None
     return {"current": current, "rates": rates, "clipped": values, "implicit": implicit,
-            "holds": holds, "ics": ics, "power": power}
+            "holds": holds, "ics": ics, "power": power,
+            "mc": mc_params}
 
 
 def clip_node(st) -> str:
@@ -144,6 +155,16 @@ def subckt_text(spec: ExportSpec, name: str) -> str:
         lines.append(f"+ {p.name}={ex.num(p.value)}")
     lines += _funcs([r["current"], *r["rates"].values(), *r["clipped"].values(),
                      *r["implicit"].values(), *r["holds"].values(), *r["ics"].values(), r["power"] or ""])
+    if r["mc"]:
+        lines.append("* Monte-Carlo (compact.variability): z = L u with u ~ N(0, 1) drawn per instance (agauss);")
+        lines.append("*   reproducible with '.options seed=N'; mc_on=0 gives the nominal device")
+        lines += [f"V_{n} {n} 0 DC {{agauss(0, 1, 1)}}" for n in r["mc"]]
+    if spec.noise is not None:
+        nm = spec.names
+        lines.append("* current noise in parallel with the device: white (rms), 1/f and random telegraph (trnoise)")
+        lines.append(f"I_noise p n DC 0 TRNOISE({{{nm['noise_white']}}} {{{nm['noise_dt']}}} {{{nm['noise_alpha']}}} "
+                     f"{{{nm['noise_flicker']}}} {{{nm['noise_rtn']}}} {{{nm['noise_rtn_capture']}}} "
+                     f"{{{nm['noise_rtn_emission']}}})")
     lhold = spec.names["L_hold"]
     for st in spec.states:
         lines.append(f"* d({st.name})/dt on node {st.node} (C = 1 F); DC: held at its initial value through L_hold")

@@ -137,6 +137,24 @@ class ExportSpec:
     verify_options: str | None = None
     #: (power expression W, R_th symbol, C_th symbol or None) when exported with a thermal terminal
     thermal: tuple[str, str, str | None] | None = None
+    #: Monte-Carlo: ([(symbol, "lognormal"|"normal", sigma)], L) with z = L u, u ~ N(0, 1) per instance
+    mc: tuple[list[tuple[str, str, float]], list[list[float]]] | None = None
+    #: noise current sources in parallel with the device: {"white": A rms, "flicker": A, "alpha": 1,
+    #: "rtn": A, "rtn_capture": s, "rtn_emission": s, "dt": s}
+    noise: dict | None = None
+
+    def mc_value(self, symbol: str, u: list[str]) -> str | None:
+        """Neutral expression of a varied parameter in the standard normals ``u`` (None if not varied)."""
+        if self.mc is None:
+            return None
+        items, L = self.mc
+        for k, (sym, dist, sig) in enumerate(items):
+            if sym == symbol:
+                z = " + ".join(f"{ex.num(L[k][j])}*{u[j]}" for j in range(k + 1) if L[k][j] != 0.0)
+                if dist == "lognormal":
+                    return f"{sym}*exp(mc_on*{ex.num(sig)}*({z}))"
+                return f"{sym} + mc_on*{ex.num(sig)}*abs({sym})*({z})"
+        return None
 
     @property
     def names(self) -> dict[str, str]:
@@ -256,18 +274,67 @@ def _with_thermal_port(model, eqs: Equations) -> Equations:
                    scales={k: v for k, v in eqs.scales.items() if k != name})
 
 
-def build_spec(model, bounds: str = "gate", thermal_port: bool = False) -> ExportSpec:
+#: noise settings: name -> (default, unit, what, lower bound, strict)
+NOISE_FIELDS: dict[str, tuple[float, str, str, float, bool]] = {
+    "white": (0.0, "A", "white current noise, rms over the band 1/(2 dt)", 0.0, False),
+    "flicker": (0.0, "A", "1/f current noise amplitude (ngspice trnoise NAMP; Verilog-A flicker_noise PSD A^2/Hz at 1 Hz)", 0.0, False),
+    "alpha": (1.0, "1", "1/f exponent (0 < alpha < 2)", 0.0, True),
+    "rtn": (0.0, "A", "random-telegraph current step (ngspice only)", 0.0, False),
+    "rtn_capture": (1e-6, "s", "mean capture time of the RTN trap", 0.0, True),
+    "rtn_emission": (1e-6, "s", "mean emission time of the RTN trap", 0.0, True),
+    "dt": (1e-9, "s", "time step of the transient noise samples (ngspice trnoise NT)", 0.0, True),
+}
+
+
+def check_noise(noise: dict) -> dict:
+    """Validated noise settings (defaults filled in); one :class:`ConfigError` naming ``noise.<field>``."""
+    if not isinstance(noise, dict):
+        raise ConfigError("noise", noise, "a mapping {" + ", ".join(NOISE_FIELDS) + ": value}")
+    out = {}
+    for k in noise:
+        if k not in NOISE_FIELDS:
+            raise ConfigError(f"noise.{k}", noise[k], "one of " + ", ".join(NOISE_FIELDS))
+    for k, (default, unit, what, lo, strict) in NOISE_FIELDS.items():
+        v = _check_finite(f"noise.{k}", noise.get(k, default), unit)
+        if v < lo or (strict and v <= lo):
+            raise ConfigError(f"noise.{k}", v, f"{'>' if strict else '>='} {lo:g} {unit} ({what})")
+        out[k] = v
+    if out["alpha"] >= 2:
+        raise ConfigError("noise.alpha", out["alpha"], "0 < alpha < 2")
+    return out
+
+
+def build_spec(model, bounds: str = "gate", thermal_port: bool = False, params: dict | None = None,
+               variability: dict | None = None, noise: dict | None = None) -> ExportSpec:
     """Collect equations, parameters, states and settings of ``model`` for the writers.
 
     ``thermal_port``: the device temperature becomes ``T_ambient + V(th)`` of a third terminal ``th``
     into which the device injects its dissipated power (internal R_th, and C_th where the model has
     one, to ground), so devices can be coupled through a thermal-resistance network.
 
-    Raises :class:`ConfigError` naming the parameter when a value is not finite, and when the
-    model's class has no registered spec (or no thermal terminal).
+    ``params``: parameter overrides (stored units) applied before export; ``variability``:
+    ``{"spread": {...}, "correlation": ...}`` as :func:`compact.variability.sample` -> per-instance
+    Monte-Carlo parameters; ``noise``: :data:`NOISE_FIELDS` -> noise current sources.
+
+    Raises :class:`ConfigError` naming the parameter when a value is not finite or unknown, and when
+    the model's class has no registered spec (or no thermal terminal).
     """
     from matsim.core.validate import one_of
     one_of("bounds", bounds, ("gate", "clip"))
+    if params:
+        unknown = sorted(set(params) - set(model.params))
+        if unknown:
+            raise ConfigError(f"params.{unknown[0]}", params[unknown[0]],
+                              f"a parameter of {type(model).__name__}: one of {', '.join(model.params)}")
+        model = model.with_params(**params)
+    mc = None
+    if variability is not None:
+        from compact.variability import correlated_spread
+        if not isinstance(variability, dict) or set(variability) - {"spread", "correlation"}:
+            raise ConfigError("variability", variability, "a mapping with 'spread' (and optional 'correlation')")
+        names_, dists, sig, L = correlated_spread(model, variability.get("spread"), variability.get("correlation"))
+        mc = ([(n, d, float(s)) for n, d, s in zip(names_, dists, sig)], L.tolist())
+    noise = check_noise(noise) if noise is not None else None
     eqs: Equations = builder_for(model)(model)
     if thermal_port:
         eqs = _with_thermal_port(model, eqs)
@@ -278,6 +345,10 @@ def build_spec(model, bounds: str = "gate", thermal_port: bool = False) -> Expor
     state_names = [s for s in model.state_names if s in eqs.rates or not thermal_port]
     ambient = _ambient_symbol(eqs, model_names)
     settings = dict(EXPORT_SETTINGS)
+    if mc is not None:
+        settings["mc_on"] = (1.0, "1", "1: per-instance Monte-Carlo draws (compact.variability spreads); 0: nominal")
+    for k, v in (noise or {}).items():
+        settings[f"noise_{k}"] = (v, NOISE_FIELDS[k][1], NOISE_FIELDS[k][2])
     if ambient is not None:
         settings[TEMPER_SETTING[0]] = TEMPER_SETTING[1:]
     all_names = model_names + list(eqs.constants) + list(settings) + [f"x0_{s}" for s in state_names]
@@ -325,7 +396,7 @@ def build_spec(model, bounds: str = "gate", thermal_port: bool = False) -> Expor
                       ambient_symbol=ambient, options_note=eqs.options_note,
                       verify_options=eqs.verify_options,
                       thermal=(eqs.thermal["power"], eqs.thermal["R_th"], eqs.thermal.get("C_th"))
-                      if thermal_port else None)
+                      if thermal_port else None, mc=mc, noise=noise)
 
 
 def _ambient_symbol(eqs: Equations, model_names: list[str]) -> str | None:

@@ -45,6 +45,16 @@ def module_text(spec: ExportSpec, name: str) -> str:
     base.update({d: d for d, _ in spec.defs})
     base["I_dev"] = "I_dev"
     base.update({_rate_symbol(st): f"dxdt_{st.node}" for st in spec.states})
+    mc_lines, mc_vars = [], []
+    if spec.mc is not None:
+        u = [f"mc_u{k + 1}" for k in range(len(spec.mc[0]))]
+        ptable = {p.symbol: p.name for p in spec.params}
+        ptable.update({x: x for x in u})
+        for sym, _, _ in spec.mc[0]:
+            name = f"mc_{spec.names[sym]}"
+            mc_vars.append(name)
+            mc_lines.append(f"        {name} = {ex.render(spec.mc_value(sym, u), ptable, f'variability of {sym}', VA_FUNCS)};")
+            base[sym] = name
     if spec.ambient_symbol is not None:
         base[spec.ambient_symbol] = "T_amb"
         base["T_ambient_param__"] = spec.names[spec.ambient_symbol]
@@ -53,6 +63,9 @@ def module_text(spec: ExportSpec, name: str) -> str:
         return ex.render(e, base, what, VA_FUNCS)
 
     body = []
+    if mc_lines:
+        body.append("        // Monte-Carlo (compact.variability): z = L u, u = standard normals per instance")
+        body += mc_lines
     if spec.ambient_symbol is not None:
         body.append(f"        T_amb = {spec.names['use_temper']} > 0.5 ? $temperature : "
                     f"{spec.names[spec.ambient_symbol]};  // K")
@@ -64,6 +77,11 @@ def module_text(spec: ExportSpec, name: str) -> str:
     for st in spec.states:
         body.append(f"        dxdt_{st.node} = {r(st.rate, f'rate of {st.name}')};  // {st.unit}/s")
     body.append("        I(p, n) <+ I_dev;")
+    if spec.noise is not None:
+        nm = spec.names
+        body.append("        // current noise: white and 1/f (random telegraph noise: ngspice export only)")
+        body.append(f'        I(p, n) <+ white_noise({nm["noise_white"]}*{nm["noise_white"]}*2*{nm["noise_dt"]}, "white");')
+        body.append(f'        I(p, n) <+ flicker_noise({nm["noise_flicker"]}*{nm["noise_flicker"]}, {nm["noise_alpha"]}, "flicker");')
     if spec.thermal:
         pw, rth, cth = spec.thermal
         body.append("        // thermal terminal: dissipated power into th, the device's own R_th (and C_th) to ground")
@@ -127,8 +145,13 @@ def module_text(spec: ExportSpec, name: str) -> str:
     for p in spec.params:
         lines.append(f'    (* units="{clean(p.unit)}", desc="{clean(p.comment.split(";")[0])[:120]}" *) '
                      f"parameter real {p.name} = {ex.num(p.value)};  // [{p.unit}] {clean(p.comment)}")
+    if spec.mc is not None:
+        lines.append("    // standard normals of the Monte-Carlo draw, one set per instance: set them from the simulator's")
+        lines.append("    // statistics (e.g. gauss(0, 1) per instance); $rdist_normal is not supported by OpenVAF")
+        for k in range(len(spec.mc[0])):
+            lines.append(f"    parameter real mc_u{k + 1} = 0.0;")
     lines.append("")
-    reals = [st.node for st in spec.states] + [d for d, _ in spec.defs] + ["I_dev"] \
+    reals = mc_vars + [st.node for st in spec.states] + [d for d, _ in spec.defs] + ["I_dev"] \
         + [f"dxdt_{st.node}" for st in spec.states] + (["T_amb"] if spec.ambient_symbol else [])
     lines.append(f"    real {', '.join(reals)};")
     lines += [""] + funcs + ["", "    analog begin"] + body + ["    end", "endmodule", ""]
