@@ -19,7 +19,7 @@ import xarray as xr
 from matsim.core import validate
 from matsim.core.errors import ConfigError
 
-from compact.export.lower import node_to_state
+from compact.export.lower import is_logistic, node_to_state
 from compact.export.ngspice import (check_convergence, clip_node, read_raw, run_ngspice, spice_source, subckt_text,
                                     transient_netlist)
 from compact.export.spec import build_spec
@@ -222,7 +222,9 @@ def _run_vacask(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir,
     res = read_raw(workdir / "tran1.raw")
     check_convergence(res, name)
     return (res["time"], res["in"], -res["vs:flow(br)"],
-            {st.name: node_to_state(spec, st, res[f"x1:n_{st.node}".lower()]) for st in spec.states},
+            {st.name: node_to_state(spec, st, res[f"x1:n_{st.node}".lower()]
+                                    + (0.0 if is_logistic(spec, st) else x0[k] / st.scale))
+             for k, st in enumerate(spec.states)},
             netlist)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from matsim.core.errors import MatsimError, MissingFileError
 
 from compact.export import expr as ex
-from compact.export.lower import node_initial, node_meaning, node_rate, node_symbol, state_value
+from compact.export.lower import is_logistic, node_initial, node_meaning, node_rate, node_symbol, state_value
 from compact.export.spec import PORT_SYMBOL, ExportSpec, evaluation_order
 
 #: neutral -> Verilog-A function names (Verilog-A's log() is base 10, ln() natural)
@@ -39,7 +39,16 @@ def module_text(spec: ExportSpec, name: str) -> str:
     nodes = {st.name: f"n_{st.node}" for st in spec.states}
     base = {"V": "V(p, n)", PORT_SYMBOL: "V(th)"}
     base.update({p.symbol: p.name for p in spec.params})
-    base.update({node_symbol(st): f"V({nodes[st.name]})" for st in spec.states})
+    # a logit node is used as it is (0 = mid-range); a linear node (temperature) holds the deviation from
+    # its initial value, so the DC Newton starts at x0 (not at T = 0 K)
+    holds = {}
+    for st in spec.states:
+        x0 = f"x0_{st.name}"
+        if spec.ambient_symbol is not None and st.name == spec.temperature_state:
+            x0 = f"({spec.ambient_symbol} + x0_{st.name} - T_ambient_param__)"
+        holds[st.name] = node_initial(spec, st, x0)
+    base.update({node_symbol(st): f"V({nodes[st.name]})" if is_logistic(spec, st) else
+                 f"(V({nodes[st.name]}) + {st.node}_0)" for st in spec.states})
     base.update({st.name: st.node for st in spec.states})
     base.update({iname: f"V(n_i_{iname})" for iname, _ in spec.implicit})
     base.update({d: d for d, _ in spec.defs})
@@ -70,6 +79,9 @@ def module_text(spec: ExportSpec, name: str) -> str:
         body.append(f"        T_amb = {spec.names['use_temper']} > 0.5 ? $temperature : "
                     f"{spec.names[spec.ambient_symbol]};  // K")
     for st in spec.states:
+        if not is_logistic(spec, st):
+            body.append(f"        {st.node}_0 = {r(holds[st.name], f'initial {st.name}')};  // initial node value")
+    for st in spec.states:
         body.append(f"        {st.node} = {r(state_value(spec, st, 'eps_clip'), f'state {st.name}')};"
                     f"  // {st.unit}, inside [{st.lo:g}, {st.hi:g}]")
     for d, e in evaluation_order(spec):
@@ -93,10 +105,7 @@ def module_text(spec: ExportSpec, name: str) -> str:
         body.append(f"        // internal node n_i_{iname}: V solves 0 = residual")
         body.append(f"        I(n_i_{iname}) <+ {r(res, f'implicit {iname}')};")
     for st in spec.states:
-        x0 = f"x0_{st.name}"
-        if spec.ambient_symbol is not None and st.name == spec.temperature_state:
-            x0 = f"({spec.ambient_symbol} + x0_{st.name} - T_ambient_param__)"
-        hold = r(node_initial(spec, st, x0), f"initial {st.name}")
+        hold = r(holds[st.name], f"initial {st.name}") if is_logistic(spec, st) else "0.0"
         rate = r(node_rate(spec, st, _rate_symbol(st)), f"node rate of {st.name}")
         body.append(f"        // state {st.name}: {node_meaning(spec, st)}")
         body.append(f"        I({nodes[st.name]}) <+ ddt(V({nodes[st.name]}));")
@@ -151,7 +160,8 @@ def module_text(spec: ExportSpec, name: str) -> str:
         for k in range(len(spec.mc[0])):
             lines.append(f"    parameter real mc_u{k + 1} = 0.0;")
     lines.append("")
-    reals = mc_vars + [st.node for st in spec.states] + [d for d, _ in spec.defs] + ["I_dev"] \
+    reals = mc_vars + [st.node for st in spec.states] + [f"{st.node}_0" for st in spec.states
+                                                          if not is_logistic(spec, st)] + [d for d, _ in spec.defs] + ["I_dev"] \
         + [f"dxdt_{st.node}" for st in spec.states] + (["T_amb"] if spec.ambient_symbol else [])
     lines.append(f"    real {', '.join(reals)};")
     lines += [""] + funcs + ["", "    analog begin"] + body + ["    end", "endmodule", ""]
