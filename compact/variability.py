@@ -78,7 +78,7 @@ def sample_parameters(model: CompactModel, n: int, spread: dict | None = None, c
     m = len(names)
     z = make_rng(seed).standard_normal((n, m)) @ L.T
     out = {}
-    for k, (name, dist) in enumerate(zip(names, dists)):
+    for k, (name, dist) in enumerate(zip(names, dists, strict=True)):
         p0 = float(model.params[name].value)
         out[name] = p0 * np.exp(sig[k] * z[:, k]) if dist == "lognormal" else p0 + sig[k] * abs(p0) * z[:, k]
     return out

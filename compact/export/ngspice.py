@@ -191,42 +191,21 @@ def subckt_text(spec: ExportSpec, name: str) -> str:
 
 # ---- sources ----------------------------------------------------------------------------------
 def spice_source(waveform, t_end: float, n_pwl: int = 4000) -> str:
-    """SPICE transient source text for a waveform: ``SIN(...)`` for a sine, ``PWL(...)`` otherwise.
-
-    A sine is recognised by attributes ``amplitude`` (or ``amp``), ``frequency`` (and optional ``offset``,
-    ``phase`` in rad, ``delay``), a :class:`compact.waveforms.Triangle` by its corners; piecewise-linear waveforms by ``breakpoints()`` -> (t, v) or
-    attributes ``t_points``/``v_points``; any other callable ``v(t)`` is sampled at ``n_pwl`` points.
+    """SPICE transient source text for a waveform (:func:`compact.export.sources.translate`: exact
+    ``DC``/``SIN``/``PWL``); a bare callable ``v(t)`` is sampled at ``n_pwl`` points (approximate, so
+    :func:`compact.export.verify` refuses it).
     """
-    if isinstance(waveform, (int, float)):
-        return f"DC {ex.num(waveform)}"
-    a = getattr(waveform, "amplitude", getattr(waveform, "amp", None))
-    f = getattr(waveform, "frequency", None)
-    kind = type(waveform).__name__.lower()
-    if a is not None and f is not None and "triangle" in kind and not hasattr(waveform, "breakpoints"):
-        # compact.waveforms.Triangle: 0 -> +amp -> 0 -> -amp -> 0 per period (corners every period/4)
-        quarter = 0.25 / float(f)
-        n = int(np.ceil(t_end / quarter)) + 1
-        tp = np.arange(n + 1) * quarter
-        vp = float(getattr(waveform, "offset", 0.0) or 0.0) + float(a) * np.array([0, 1, 0, -1])[np.arange(n + 1) % 4]
-        return "PWL(" + " ".join(f"{ex.num(x)} {ex.num(y)}" for x, y in zip(tp, vp)) + ")"
-    if a is not None and f is not None and "sin" in kind:
-        off = float(getattr(waveform, "offset", 0.0) or 0.0)
-        phase = float(getattr(waveform, "phase", 0.0) or 0.0)
-        delay = float(getattr(waveform, "delay", 0.0) or 0.0)
-        return (f"SIN({ex.num(off)} {ex.num(a)} {ex.num(f)} {ex.num(delay)} 0 "
-                f"{ex.num(np.degrees(phase))})")
-    if hasattr(waveform, "breakpoints"):
-        tp, vp = (np.asarray(z, float) for z in waveform.breakpoints())
-    elif hasattr(waveform, "t_points") and hasattr(waveform, "v_points"):
-        tp, vp = np.asarray(waveform.t_points, float), np.asarray(waveform.v_points, float)
-    elif callable(waveform):
-        tp = np.linspace(0.0, t_end, n_pwl)
-        vp = np.asarray(waveform(tp), float) * np.ones_like(tp)
-    else:
-        raise ConfigError("waveform", waveform, "a number (V), a callable v(t) in V, or a waveform object")
+    from compact.export.sources import ngspice_text, translate
+    try:
+        return ngspice_text(translate(waveform, t_end))
+    except ConfigError:
+        if not callable(waveform):
+            raise
+    tp = np.linspace(0.0, t_end, n_pwl)
+    vp = np.asarray(waveform(tp), float) * np.ones_like(tp)
     if not (np.all(np.isfinite(tp)) and np.all(np.isfinite(vp))):
         raise ConfigError("waveform", "non-finite samples", "finite voltages (V) at finite times (s)")
-    return "PWL(" + " ".join(f"{ex.num(a)} {ex.num(b)}" for a, b in zip(tp, vp)) + ")"
+    return "PWL(" + " ".join(f"{ex.num(a)} {ex.num(b)}" for a, b in zip(tp, vp, strict=True)) + ")"
 
 
 # ---- running ----------------------------------------------------------------------------------

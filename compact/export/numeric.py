@@ -203,7 +203,7 @@ def _eval(node: Node, env: dict, field: str):
         names, body = ex.MACROS[node.value]
         if len(names) != len(args):
             raise ConfigError(field, node.value, f"{len(names)} arguments ({', '.join(names)})")
-        return _eval(parse(body, node.value), dict(zip(names, args)), node.value)
+        return _eval(parse(body, node.value), dict(zip(names, args, strict=True)), node.value)
     return _FUNCS[node.value](*args)
 
 
@@ -216,7 +216,7 @@ def spec_env(spec, v, states, T=None, overrides: dict | None = None) -> dict:
     if T is not None and spec.ambient_symbol is not None:
         env[spec.ambient_symbol] = T
     env["V"] = np.asarray(v, dtype=float)
-    for st, x in zip(spec.states, states):
+    for st, x in zip(spec.states, states, strict=False):
         env[st.name] = np.asarray(x, dtype=float)
     return env
 

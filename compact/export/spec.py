@@ -333,7 +333,7 @@ def build_spec(model, bounds: str = "gate", thermal_port: bool = False, params: 
         if not isinstance(variability, dict) or set(variability) - {"spread", "correlation"}:
             raise ConfigError("variability", variability, "a mapping with 'spread' (and optional 'correlation')")
         names_, dists, sig, L = correlated_spread(model, variability.get("spread"), variability.get("correlation"))
-        mc = ([(n, d, float(s)) for n, d, s in zip(names_, dists, sig)], L.tolist())
+        mc = ([(n, d, float(s)) for n, d, s in zip(names_, dists, sig, strict=True)], L.tolist())
     noise = check_noise(noise) if noise is not None else None
     eqs: Equations = builder_for(model)(model)
     if thermal_port:
@@ -377,7 +377,7 @@ def build_spec(model, bounds: str = "gate", thermal_port: bool = False, params: 
     for j, s in enumerate(state_names):
         if s not in eqs.rates:
             raise ConfigError("rates", s, f"a rate expression for every state of {model.name}")
-        unit = dict(zip(model.state_names, model.state_units)).get(s, "1")
+        unit = dict(zip(model.state_names, model.state_units, strict=False)).get(s, "1")
         scale = eqs.scales.get(s)
         if scale is None:
             rng = hi[j] - lo[j]

@@ -20,7 +20,7 @@ from matsim.core import validate
 from matsim.core.errors import ConfigError
 
 from compact.export.lower import is_logistic, node_to_state
-from compact.export.ngspice import (check_convergence, clip_node, read_raw, run_ngspice, spice_source, subckt_text,
+from compact.export.ngspice import (check_convergence, clip_node, read_raw, run_ngspice, subckt_text,
                                     transient_netlist)
 from compact.export.spec import build_spec
 
@@ -95,7 +95,8 @@ def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None
         spec's switching sine (:func:`default_drive`).
     simulator : ``"ngspice"`` (the subcircuit; ngspice on PATH, :class:`NgspiceError` if absent) or
         ``"vacask"`` (the Verilog-A module compiled to OSDI by openvaf-r and run in VACASK, both from
-        the optional ``vlog`` extra; sine drives only).
+        the optional ``vlog`` extra). Drives: numbers, sines, compact.waveforms Triangle, Square and
+        PulseTrain, PWL objects (:mod:`compact.export.sources`); anything else raises ConfigError.
     t_end : run length (s); default ``waveform.duration``, else two ``waveform.period``.
     x0 : initial state (model units); default ``model.initial_state()``.
     n_points : comparison grid; max_step_fraction : max time step / t_end on both sides (default:
@@ -122,6 +123,8 @@ def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None
     validate.in_range("spice_step_ratio", spice_step_ratio, 1e-3, 1.0)
     waveform = default_drive(model) if waveform is None else waveform
     t_end = _duration(waveform, t_end)
+    from compact.export.sources import translate
+    source = translate(waveform, t_end)          # raises for a waveform the simulators cannot express
     name = name or type(model).__name__
     x0 = model.initial_state() if x0 is None else model.check_state(np.atleast_1d(np.asarray(x0, float)), "x0")
     t = np.linspace(0.0, t_end, n_points)
@@ -137,7 +140,7 @@ def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         runner = _run_ngspice if simulator == "ngspice" else _run_vacask
-        ts, vs, isp, nodes, netlist = runner(model, spec, name, waveform, t_end, dt_max * spice_step_ratio,
+        ts, vs, isp, nodes, netlist = runner(model, spec, name, source, t_end, dt_max * spice_step_ratio,
                                              x0, reltol, workdir,
                                              timeout)
     finally:
@@ -167,11 +170,12 @@ def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None
 def _run_ngspice(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir, timeout):
     """Subcircuit + test bench in ngspice -> (t, v, i, {state: node values}, netlist path)."""
     (workdir / f"{name}.cir").write_text(subckt_text(spec, name), encoding="utf-8")
-    overrides = " ".join(f"{spec.names['x0_' + st.name]}={float(v)!r}" for st, v in zip(spec.states, x0))
+    overrides = " ".join(f"{spec.names['x0_' + st.name]}={float(v)!r}" for st, v in zip(spec.states, x0, strict=True))
     if spec.ambient_symbol is not None:      # compare at the model's own T_ambient
         overrides += f" {spec.names['use_temper']}=0"
     probes = ["v(in)", "i(vsrc)"] + [f"v(x1.{clip_node(st)})" for st in spec.states]
-    net = transient_netlist(f"{name}.cir", f"{name} {overrides}", spice_source(waveform, t_end), t_end,
+    from compact.export.sources import ngspice_text
+    net = transient_netlist(f"{name}.cir", f"{name} {overrides}", ngspice_text(waveform), t_end,
                             dt_max, probes, "result.raw", title=f"matsim verify {name}", reltol=reltol,
                             options=spec.verify_options)
     netlist = workdir / "verify.cir"
@@ -184,27 +188,24 @@ def _run_ngspice(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir
 
 
 def _run_vacask(model, spec, name, waveform, t_end, dt_max, x0, reltol, workdir, timeout):
-    """Verilog-A -> OSDI (openvaf-r) -> VACASK transient; sine drives only."""
+    """Verilog-A -> OSDI (openvaf-r) -> VACASK transient (``waveform``: a translated source)."""
     from compact.export.expr import num
     from compact.export.ngspice import NgspiceError
     from compact.export.verilog_a import compile_verilog_a, find_vacask, module_text
-    a = getattr(waveform, "amplitude", getattr(waveform, "amp", None))
-    f = getattr(waveform, "frequency", None)
-    if a is None or f is None or getattr(waveform, "phase", 0.0) or getattr(waveform, "delay", 0.0):
-        raise ConfigError("waveform", waveform, "a sine (amplitude, frequency, optional offset) for simulator='vacask'")
+    from compact.export.sources import vacask_text
+    src = vacask_text(waveform)
     exe = find_vacask()
     va = workdir / f"{name}.va"
     va.write_text(module_text(spec, name), encoding="utf-8")
     compile_verilog_a(va, timeout=timeout)
     # OpenVAF folds parameter names to lower case (names are unique without case by construction)
-    overrides = " ".join(f"{spec.names['x0_' + st.name].lower()}={float(v)!r}" for st, v in zip(spec.states, x0))
+    overrides = " ".join(f"{spec.names['x0_' + st.name].lower()}={float(v)!r}" for st, v in zip(spec.states, x0, strict=True))
     if spec.ambient_symbol is not None:
         overrides += f" {spec.names['use_temper'].lower()}=0"
-    off = float(getattr(waveform, "offset", 0.0) or 0.0)
     net = "\n".join([
         f"matsim verify {name} (Verilog-A via OSDI)", "ground 0", f'load "{name}.osdi"',
         f"model dev {name.lower()} {overrides}", "model vsource vsource",
-        f'vs (in 0) vsource dc={num(off)} type="sine" sinedc={num(off)} ampl={num(float(a))} freq={num(float(f))}',
+        f"vs (in 0) vsource {src}",
         "x1 (in 0) dev", "control", f"  options reltol={reltol:g}",
         # the initial operating point holds every state at x0 (analysis("static") in the module)
         f'  analysis tran1 tran step={num(dt_max)} stop={num(t_end)} maxstep={num(dt_max)}',

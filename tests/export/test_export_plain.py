@@ -82,7 +82,7 @@ def test_triangle_in_plain_netlist(tmp_path, key):
     # triangle 0 -> +amp -> 0 -> -amp -> 0 (+10 % on the negative side, as a designer's asymmetric sweep)
     tp = np.array([0.0, 0.25, 0.5, 0.75, 1.0]) * period
     vp = np.array([0.0, amp, 0.0, -1.1 * amp, 0.0])
-    pwl = " ".join(f"{float(a)!r} {float(b)!r}" for a, b in zip(tp, vp))
+    pwl = " ".join(f"{float(a)!r} {float(b)!r}" for a, b in zip(tp, vp, strict=True))
     st = spec.states[0]
     net = "\n".join([f"plain triangle {key}", f".include {key}.cir", f"V1 in 0 PWL({pwl})", f"X1 in 0 {key}",
                      f".tran {period / 400!r} {period!r}", ".control", "set filetype=ascii", "run",

@@ -21,7 +21,7 @@ T0 = 300.0
 
 
 def _pwl(tp, vp):
-    return "PWL(" + " ".join(f"{float(a)!r} {float(b)!r}" for a, b in zip(tp, vp)) + ")"
+    return "PWL(" + " ".join(f"{float(a)!r} {float(b)!r}" for a, b in zip(tp, vp, strict=True)) + ")"
 
 
 def _python_coupled(m, R_c, v1, v2, t):
