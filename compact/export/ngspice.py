@@ -118,9 +118,11 @@ def _wrap(prefix: str, text: str, width: int = 200) -> list[str]:
 
 
 def _recommended(spec: ExportSpec) -> list[str]:
-    lines = ["* plain use: .op/.dc hold every state at its initial value (L_hold); .tran without uic starts there.",
-             "* recommended: .options method=gear  (2nd-order BDF: no trapezoidal ringing on the abrupt",
-             "*   switching edges of a memristor; default trap works but may oscillate after a SET)"]
+    lines = ["* plain use: .op/.dc hold every state at its initial value (L_hold); .tran without uic starts there;",
+             "*   start transients at a bias where the state rests (the DC hold current persists in .tran)",
+             "* options: the defaults work (states stay in bounds for any step); for abrupt SET edges add a step",
+             "*   cap (.tran tstep tstop 0 tmax, tmax ~ 1e-3 of the run) and method=gear (no trapezoidal",
+             "*   ringing after a runaway edge); states are stored as logits, so keep reltol <= 1e-3"]
     if spec.options_note:
         lines.append(f"* recommended: {spec.options_note}")
     if spec.ambient_symbol is not None:

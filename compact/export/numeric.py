@@ -269,3 +269,46 @@ def evaluate_spec(spec, v, states, T=None, overrides: dict | None = None) -> tup
     rates = [np.broadcast_to(np.asarray(evaluate(st.rate, env, f"rate of {st.name}"), dtype=float), shape)
              for st in spec.states]
     return cur, rates
+
+
+class SpecModel:
+    """A compact model that runs the *exported* equations in Python (the same tree ngspice and
+    Verilog-A get): ``SpecModel(StanfordPKU()).simulate(wave, t)`` integrates the export spec.
+
+    Built on :class:`compact.base.CompactModel` (parameters, bounds and initial state of the wrapped
+    model); ``current``/``dstate_dt`` evaluate :func:`evaluate_spec`.
+    """
+
+    def __new__(cls, model, **spec_kwargs):
+        from compact.base import CompactModel
+        from compact.export.spec import build_spec
+
+        spec = build_spec(model, **spec_kwargs)
+
+        class _Spec(CompactModel):
+            name = f"{model.name} (export spec)"
+            state_names = tuple(s.name for s in spec.states)
+            state_units = tuple(s.unit for s in spec.states)
+            integrator = model.integrator
+
+            @classmethod
+            def default_parameters(cls_):
+                return model.params
+
+            def current(self, v, x, T=None):
+                x = np.asarray(x, dtype=float)
+                return evaluate_spec(spec, v, list(x), T)[0]
+
+            def dstate_dt(self, v, x, T=None):
+                x = np.asarray(x, dtype=float)
+                return np.stack(evaluate_spec(spec, v, list(x), T)[1])
+
+            def state_bounds(self):
+                return (np.array([s.lo for s in spec.states]), np.array([s.hi for s in spec.states]))
+
+            def initial_state(self):
+                return np.array([s.x0 for s in spec.states])
+
+        out = _Spec()
+        out.spec = spec
+        return out
