@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from compact.base import CompactModel
-from compact.smooth import split_polarity, stack_rate, window_from_lower, window_from_upper
+from compact.smooth import limexp, limsinh, split_polarity, stack_rate, window_from_lower, window_from_upper
 from matsim.core import units, validate
 from matsim.core.errors import ConfigError
 from matsim.core.parameters import Parameter, ParameterSet
@@ -114,8 +114,9 @@ class JARTVCM(CompactModel):
         # start below the root (|v_s| <= |v| and <= the value where the resistor takes all the voltage)
         vs = np.sign(v) * np.minimum(np.abs(v), Vn * np.arcsinh(np.abs(v) / (2 * R * Is)))
         for _ in range(iterations):
-            f = vs + R * 2 * Is * np.sinh(vs / Vn) - v
-            df = 1.0 + R * 2 * Is / Vn * np.cosh(vs / Vn)
+            a = vs / Vn
+            f = vs + R * 2 * Is * limsinh(a) - v
+            df = 1.0 + R * Is / Vn * (np.exp(np.minimum(a, 80.0)) + np.exp(np.minimum(-a, 80.0)))
             step = f / df
             vs = vs - step
             if np.all(np.abs(step) <= 1e-12 * (1.0 + np.abs(v))):
@@ -128,7 +129,7 @@ class JARTVCM(CompactModel):
         p = self.p
         T = p.T_ambient if T is None else T
         Vn = 2 * p.n_ideality * units.k_B * T / units.q
-        return 2 * self.saturation_current(N, T) * np.sinh(vs / Vn)
+        return 2 * self.saturation_current(N, T) * limsinh(vs / Vn)
 
     # ---- ionic ----------------------------------------------------------------------------
     def temperature(self, v, x, T=None):
@@ -139,8 +140,10 @@ class JARTVCM(CompactModel):
     def _rate(self, v, Tf):
         p = self.p
         kT = units.k_B * Tf
-        return -(p.a * p.nu0 / p.l_disc) * p.N_max * np.exp(-p.dW_A / kT) \
-            * np.sinh(p.a * p.z * units.q * v / (2 * p.l_cell * kT))
+        # limexp/limsinh (= exp/sinh in the device range): a circuit simulator's Newton iterates may
+        # make T_f tiny or negative at the thermal-runaway SET; the exports use the same functions
+        return -(p.a * p.nu0 / p.l_disc) * p.N_max * limexp(-p.dW_A / kT) \
+            * limsinh(p.a * p.z * units.q * v / (2 * p.l_cell * kT))
 
     def dstate_dt(self, v, x, T=None):
         p = self.p

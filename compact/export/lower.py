@@ -13,9 +13,9 @@ Each state ``x`` lives on an internal node ``N`` (a capacitor of 1 F charged by 
   at its bound (:func:`compact.smooth.window_from_lower`), so a state driven into a bound settles at the
   finite logit of the bound (the padding keeps it finite; without it the logit would run away linearly
   and overflow cosh when the drive reverses).
-* temperature states: the node holds ``T/scale`` as it is; their rates point inward at both bounds
-  (Newton cooling below; above, the ``T_max`` window of the heating), so they stay inside (in logit form
-  the thermal runaway of a Mott switch stalls ngspice's Newton at tight tolerances).
+* temperature states with finite bounds (MottThermal: [50 K, T_max]) are logits too (a linear node
+  overshot T_max by 34 K (VO2) / 143 K (NbO2) under default options); with ``LOGIT_TEMPERATURE = False``
+  the node holds ``T/scale`` as it is (their rates point inward at both bounds).
 * ``bounds="clip"``: the node holds ``x/scale``, smoothly clipped (``smax``/``smin``, error <= eps/2).
 * **DC**: each state node is tied to its initial value through an inductor (``L_hold``, 1e12 H): a short
   in ``.op``/``.dc`` (the state is held at ``x0``, the operating point is unique) and an open circuit in
@@ -44,6 +44,9 @@ L_HOLD = 1e12
 #: bounds has |u| <= ln(1/STATE_EDGE) ~ 21)
 U_MAX = 40.0
 
+#: temperature states with finite bounds are carried as logits too
+LOGIT_TEMPERATURE = True
+
 BOUNDS = ("gate", "clip")
 
 
@@ -54,7 +57,7 @@ def node_symbol(st: StateSpec) -> str:
 def is_logistic(spec: ExportSpec, st: StateSpec) -> bool:
     """True when ``st`` is carried as a logit on its node (finite bounds and ``bounds='gate'``)."""
     return (spec.bounds == "gate" and np.isfinite(st.lo) and np.isfinite(st.hi) and st.hi > st.lo
-            and st.name != spec.temperature_state)
+            and (st.name != spec.temperature_state or LOGIT_TEMPERATURE))
 
 
 def _padded(st: StateSpec) -> tuple[float, float]:
@@ -76,7 +79,7 @@ def clipped_state(st: StateSpec, eps: str, scaled: bool = False) -> str:
 
 def state_value(spec: ExportSpec, st: StateSpec, eps: str = "eps_clip", scaled: bool = False) -> str:
     """The state (model units, or node units x/scale with ``scaled``) as a function of its node."""
-    if spec.bounds == "gate" and st.name == spec.temperature_state:
+    if spec.bounds == "gate" and st.name == spec.temperature_state and not is_logistic(spec, st):
         # a temperature node is used as it is: its rate points inward at both bounds (Newton cooling,
         # the T_max window), and a clip as sharp as eps_clip would stall Newton near T_max
         n = node_symbol(st)

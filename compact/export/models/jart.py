@@ -23,7 +23,7 @@ from compact.export.spec import Equations, register
 def _rate(v: str) -> str:
     # sinh argument via the thermal voltage V_Tf = k_B T_f/q: ngspice adds a fudge (~1e-32) to every
     # divisor (ptfuncs.c PTdivide), so a literal 2 l_cell k_B T_f ~ 2.5e-29 would be 4e-4 relative off
-    return f"-(a*nu0/l_disc)*N_max*exp(-dW_A/(k_B*T_f))*sinh((a*z/(2*l_cell))*{v}/V_Tf)"
+    return f"-(a*nu0/l_disc)*N_max*limexp(-dW_A/(k_B*T_f))*limsinh((a*z/(2*l_cell))*{v}/V_Tf)"
 
 
 @register("JARTVCM", thermal=True)
@@ -42,8 +42,10 @@ def jart(model) -> Equations:
               ("v_pos", "softplus(V, V_smooth)"),
               ("v_neg", "V - v_pos"),
               ("lnN", "ln(N_g)")],
-        implicit=[("v_s", "v_s + R_ser*2*I_s*sinh(v_s/V_n) - V")],
-        current="2*I_s*sinh(v_s/V_n)",
+        # limsinh (= sinh below |v_s| = 80 V_n ~ 4 V; the Python model uses it too): Newton iterates of
+        # v_s far outside overflowed ngspice's cosh (the derivative of sinh) at the SET
+        implicit=[("v_s", "v_s + R_ser*2*I_s*limsinh(v_s/V_n) - V")],
+        current="2*I_s*limsinh(v_s/V_n)",
         thermal={"temperature": "T_f", "power": "I_dev*(V - I_dev*R_s)", "R_th": "R_th", "C_th": None},
         rates={"N_disc": f"{_rate('v_neg')}*window_hi(lnN, ln(N_max), lnN_window)"
                          f" + {_rate('v_pos')}*window_lo(lnN, ln(N_min), lnN_window)"},
