@@ -23,7 +23,7 @@ from compact.export.lower import is_logistic, node_initial, node_meaning, node_r
 from compact.export.spec import PORT_SYMBOL, ExportSpec, evaluation_order
 
 #: neutral -> Verilog-A function names (Verilog-A's log() is base 10, ln() natural)
-VA_FUNCS = {"log10": "log"}
+VA_FUNCS = {"log10": "log", "limexp": "lim_exp"}   # limexp is a Verilog-A keyword (its Newton-limited exp)
 
 
 class VerilogACompileError(MatsimError, RuntimeError):
@@ -118,12 +118,12 @@ def module_text(spec: ExportSpec, name: str) -> str:
         used |= ex.used_calls(line)
     funcs = []
     for fname, (args, fbody) in ex.MACROS.items():
-        if fname in used:
-            funcs += [f"    analog function real {fname};",
+        if fname in used or VA_FUNCS.get(fname) in used:
+            funcs += [f"    analog function real {VA_FUNCS.get(fname, fname)};",
                       f"        input {', '.join(args)};",
                       f"        real {', '.join(args)};",
                       "        begin",
-                      f"            {fname} = {ex.render(fbody, {a: a for a in args}, fname, VA_FUNCS)};",
+                      f"            {VA_FUNCS.get(fname, fname)} = {ex.render(fbody, {a: a for a in args}, fname, VA_FUNCS)};",
                       "        end",
                       "    endfunction"]
 

@@ -84,3 +84,14 @@ def test_bad_input_names_the_field(tmp_path):
         build_spec(m, variability={"spread": SPREAD, "correlation": [[1, 2], [2, 1]]})
     # a parameter override is applied (stored units)
     assert build_spec(m, params={"I0": 2.0}).model_values()["I0"] == pytest.approx(2e-3)
+
+
+@pytest.mark.skipif(__import__("compact.export", fromlist=["find_openvaf"]).find_openvaf() is None,
+                    reason="openvaf-r not installed (pip install 'matsim[vlog]')")
+def test_monte_carlo_and_noise_verilog_a_compiles(tmp_path):
+    from compact.export import compile_verilog_a
+    va = to_verilog_a(compact.StanfordPKU(), tmp_path, variability={"spread": SPREAD, "correlation": CORR},
+                      noise={"white": 1e-9, "flicker": 1e-10})
+    text = va.read_text()
+    assert "mc_u2" in text and "white_noise(" in text and "flicker_noise(" in text
+    assert compile_verilog_a(va).stat().st_size > 1000

@@ -83,3 +83,13 @@ def test_thermal_port_only_for_models_with_a_temperature():
         build_spec(__import__("compact").VTEAM(), thermal_port=True)
     spec = build_spec(StanfordPKU(), thermal_port=True)
     assert spec.thermal is not None and [s.name for s in spec.states] == ["g"]
+
+
+@pytest.mark.skipif(__import__("compact.export", fromlist=["find_openvaf"]).find_openvaf() is None,
+                    reason="openvaf-r not installed (pip install 'matsim[vlog]')")
+@pytest.mark.parametrize("make", [MottThermal.vo2, StanfordPKU, __import__("compact").JARTVCM])
+def test_thermal_port_verilog_a_compiles(tmp_path, make):
+    from compact.export import compile_verilog_a, to_verilog_a
+    va = to_verilog_a(make(), tmp_path, thermal_port=True)
+    assert "module" in va.read_text() and ", th)" in va.read_text()
+    assert compile_verilog_a(va).stat().st_size > 1000
