@@ -90,7 +90,7 @@ def test_python_simulation_from_the_export_tree():
     m = compact.VTEAM()
     sm = SpecModel(m)
     t = np.linspace(0, 2e-6, 401)
-    wave = lambda tt: 0.4 * np.sin(2e6 * np.pi * tt)        # noqa: E731
+    wave = lambda tt: 0.4 * np.sin(2e6 * np.pi * tt)
     a, b = m.simulate(wave, t), sm.simulate(wave, t)
     assert np.ptp(a["x"].values) > 1e-9
     np.testing.assert_allclose(b["i"].values, a["i"].values, rtol=1e-6, atol=1e-9 * np.abs(a["i"]).max())
