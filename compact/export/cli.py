@@ -55,10 +55,17 @@ def cmd_export(args) -> int:
     from compact.export import compile_verilog_a, to_ngspice, to_verilog_a
     model = resolve_model(args.model, args.params)
     out = Path(args.out)
-    if args.format == "ngspice":
-        path = to_ngspice(model, out, name=args.name, bounds=args.bounds)
-    else:
-        path = to_verilog_a(model, out, name=args.name, bounds=args.bounds)
+    noise = None
+    if args.noise:
+        noise = {}
+        for item in args.noise.split(","):
+            k, _, v = item.partition("=")
+            try:
+                noise[k.strip()] = float(v)
+            except ValueError:
+                raise ConfigError(f"--noise {k.strip()}", v, "a number (e.g. --noise white=1e-9,dt=1e-9)") from None
+    writer = to_ngspice if args.format == "ngspice" else to_verilog_a
+    path = writer(model, out, name=args.name, bounds=args.bounds, thermal_port=args.thermal_port, noise=noise)
     print(f"wrote {path}")
     if args.compile:
         if args.format != "verilog-a":
@@ -88,7 +95,10 @@ def configure_export(subparsers) -> None:
     p.add_argument("--params", help="ParameterSet JSON (e.g. from a fit) replacing the defaults")
     p.add_argument("--name", help="subcircuit / module name (default: the class name)")
     p.add_argument("--bounds", choices=("gate", "clip"), default="gate",
-                   help="state bounds: smooth gate (well-posed, default) or literal clip as in simulate")
+                   help="state bounds: logit node inside the bounds (well-posed, default) or literal clip as in simulate")
+    p.add_argument("--thermal-port", action="store_true",
+                   help="add a thermal terminal th (V = temperature rise K, current = power W); Mott, Stanford, JART")
+    p.add_argument("--noise", help="current noise, e.g. white=1e-9,flicker=1e-10,alpha=1,rtn=1e-8,dt=1e-9")
     p.add_argument("--compile", action="store_true", help="also compile the .va with openvaf-r")
     p.set_defaults(func=cmd_export)
 
