@@ -5,8 +5,9 @@ Topology (the usual one of crossbar simulators): word line ``i`` is driven by ``
 between ``r_i_j`` and ``c_i_j``; bit line ``j`` runs down through segments ``r_wire`` and ends in
 ``r_sense`` to ground. The output currents are those through the sense resistors.
 
-A read is a very short transient (``uic``, states held at their initial values by the capacitors):
-the currents are the DC solution with the given states, so they can be compared with a nodal solve.
+A read is the operating point (``.op``): every state is held at its given value in DC (the exports'
+DC hold, :mod:`compact.export.lower`), so the currents are the DC solution with the given states and
+can be compared with a nodal solve. ``t_read`` is kept for compatibility and unused.
 """
 
 from __future__ import annotations
@@ -44,9 +45,9 @@ def crossbar_netlist(spec, name: str, subckt_file: str, states: np.ndarray, v_ro
                           for k, st in enumerate(spec.states))
             lines.append(f"X_{i}_{j} r_{i}_{j} c_{i}_{j} {name} {ov}")
     probes = [f"i(v_sense{j})" for j in range(N)]
+    # a read is the operating point: every state is held at its x0 in DC (compact.export.lower)
     lines += [".options reltol=1e-9 abstol=1e-18 vntol=1e-12 gmin=1e-18",
-              f".tran {ex.num(t_read / 10)} {ex.num(t_read)} 0 {ex.num(t_read / 10)} uic",
-              ".control", "set filetype=ascii", "run", f"write {raw_file} " + " ".join(probes), "quit 0",
+              ".control", "set filetype=ascii", "op", f"write {raw_file} " + " ".join(probes), "quit 0",
               ".endc", ".end", ""]
     return "\n".join(lines)
 

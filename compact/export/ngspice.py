@@ -69,10 +69,13 @@ def render_inline(spec: ExportSpec, voltage: str = "V(p,n)") -> dict:
         table[st.name] = f"(V({clip_node(st)})*{ex.num(st.scale)})"
         x0 = f"x0_{st.name}"
         ic_table = {**{p.symbol: p.name for p in spec.params}}
-        ics[st.name] = ex.render(node_initial(spec, st, x0), ic_table, f"initial {st.name}")
         if amb is not None and st.name == spec.temperature_state:
-            # a temperature state starts at the simulator temperature (x0 read as a rise over T_ambient)
-            x0 = f"({spec.ambient_symbol} + x0_{st.name} - T_ambient_param__)"
+            # x0_T < 0 (the default): a temperature state starts at the ambient (the simulator temperature)
+            ics[st.name] = ex.render(node_initial(spec, st, f"({x0} < 0 ? {spec.ambient_symbol} : {x0})"),
+                                     ic_table, f"initial {st.name}")
+            x0 = f"({x0} < 0 ? {spec.ambient_symbol} : {x0})"
+        else:
+            ics[st.name] = ex.render(node_initial(spec, st, x0), ic_table, f"initial {st.name}")
         holds[st.name] = ex.render(node_initial(spec, st, x0), table, f"initial {st.name}")
     for name, e in evaluation_order(spec):
         table[name] = "(" + ex.render(e, table, f"definition {name}") + ")"

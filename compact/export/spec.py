@@ -386,8 +386,13 @@ def build_spec(model, bounds: str = "gate", thermal_port: bool = False, params: 
         node = node_names[f"s_{s}" if s.lower() in RESERVED else s]
         states.append(StateSpec(s, node, unit, float(lo[j]), float(hi[j]), scale,
                                 _check_finite(f"initial {s}", x0[j], unit), eqs.rates[s]))
-        params.append(ExportParam(fnames[f"x0_{s}"], float(x0[j]), si_unit(unit) if unit else "1",
-                                  f"initial value of state {s}", f"x0_{s}"))
+        if ambient is not None and s == eqs.temperature_state:
+            # -1: start at the ambient temperature (the simulator's with use_temper=1)
+            params.append(ExportParam(fnames[f"x0_{s}"], -1.0, "K", f"initial {s} (K); < 0: the ambient temperature",
+                                      f"x0_{s}"))
+        else:
+            params.append(ExportParam(fnames[f"x0_{s}"], float(x0[j]), si_unit(unit) if unit else "1",
+                                      f"initial value of state {s}", f"x0_{s}"))
     return ExportSpec(model_name=type(model).__name__, params=params, states=states, current=eqs.current,
                       defs=list(eqs.defs), notes=list(eqs.notes), temperature_state=eqs.temperature_state,
                       drive=eqs.drive, references=list(getattr(ps, "references", [])), bounds=bounds,

@@ -45,7 +45,7 @@ def module_text(spec: ExportSpec, name: str) -> str:
     for st in spec.states:
         x0 = f"x0_{st.name}"
         if spec.ambient_symbol is not None and st.name == spec.temperature_state:
-            x0 = f"({spec.ambient_symbol} + x0_{st.name} - T_ambient_param__)"
+            x0 = f"(x0_{st.name} < 0 ? {spec.ambient_symbol} : x0_{st.name})"
         holds[st.name] = node_initial(spec, st, x0)
     base.update({node_symbol(st): f"V({nodes[st.name]})" if is_logistic(spec, st) else
                  f"(V({nodes[st.name]}) + {st.node}_0)" for st in spec.states})
