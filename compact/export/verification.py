@@ -84,7 +84,7 @@ def _duration(waveform, t_end):
 
 def verify(model, waveform=None, simulator: str = "ngspice", t_end: float | None = None, x0=None,
            n_points: int = 2001, max_step_fraction: float | None = None, reltol: float = 1e-6,
-           workdir=None, timeout: float = 120.0, plot_path=None, name: str | None = None,
+           workdir=None, timeout: float = 600.0, plot_path=None, name: str | None = None,
            bounds: str = "gate", spice_step_ratio: float | None = None) -> VerifyResult:
     """Export ``model``, run it in ngspice under ``waveform`` and compare with the Python model.
 
