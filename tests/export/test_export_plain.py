@@ -166,3 +166,24 @@ def test_temp_350_matches_python_at_350K(tmp_path):
     assert away.sum() > 0.7 * t.size
     err = np.abs(i_sp - i_py) / peak
     assert np.max(err[away]) <= 0.01
+
+
+@needs_ngspice
+@pytest.mark.parametrize("key", ["StanfordPKU", "TaOxExtended", "JARTVCM"])
+def test_dc_sweep_is_the_iv_at_x0(tmp_path, key):
+    """``.dc`` from -2x to +2x the switching drive: converges at every point and is the Python I-V at x0
+    (the state is held in DC, so a DC sweep is a read-out, not a switching experiment). Default options:
+    Newton stops at reltol = 1e-3 of the node voltages, so far from 0 V the current is within ~2e-4
+    (TaOx, JART; StanfordPKU 1e-6)."""
+    m = MODELS[key]()
+    amp = build_spec(m).drive[0]
+    to_ngspice(m, tmp_path / f"{key}.cir", name=key)
+    net = "\n".join([f"dc sweep {key}", f".include {key}.cir", "V1 in 0 DC 0", f"X1 in 0 {key}",
+                     ".control", "set filetype=ascii", f"dc V1 {-2 * amp!r} {2 * amp!r} {amp / 20!r}",
+                     "write out.raw i(V1)", "quit 0", ".endc", ".end", ""])
+    res = _ngspice(tmp_path, net)
+    v = res["v-sweep"] if "v-sweep" in res else res[next(k for k in res if "sweep" in k)]
+    assert v.size == 81
+    ms = _at_sim_temperature(m)
+    i_py = ms.current(v, ms.initial_state()[:, None])
+    np.testing.assert_allclose(-res["i(v1)"], i_py, rtol=1e-3, atol=1e-12 * np.max(np.abs(i_py)))
