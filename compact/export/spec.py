@@ -45,7 +45,7 @@ class Equations:
 
     current : device current I (A) from terminal p to n, in ``V`` (V), states and parameters.
     rates : state name -> d(state)/dt (state unit per s). The writers evaluate it at the smoothly
-        clipped state and gate it at the bounds (see :func:`compact.export.ngspice.gated_rate`).
+        bounded state (a logit node, see :mod:`compact.export.lower`), so it never leaves its bounds.
     defs : ordered intermediate quantities ``(name, expression)``; ``I_dev`` (the current) is
         always available to rates.
     constants : extra numbers the equations use (name -> (value SI, unit, comment)), e.g. ``q_e``.
@@ -122,7 +122,7 @@ class ExportSpec:
     temperature_state: str | None
     drive: tuple[float, float, float] | None
     references: list[str]
-    #: "gate" (well-posed, default) or "clip" (literal CompactModel.simulate semantics)
+    #: "gate" (well-posed logit states, default; the name is historical) or "clip" (literal simulate semantics)
     bounds: str = "gate"
     implicit: list[tuple[str, str]] = field(default_factory=list)
     #: max time step / run length that :func:`compact.export.verify` needs for this model (abrupt edges)

@@ -2,10 +2,12 @@
 
 The module is *well-posed* in the sense of Wang & Roychowdhury ("Well-posed models of memristive
 devices", arXiv:1605.04897, 2016): every state is an internal node integrated with ``ddt`` (no hidden
-state in ``if`` branches), the equations see a smoothly clipped state and the rate is smoothly gated
-at the bounds (:mod:`compact.export.lower`), exponentials that can overflow use ``limexp``, and a tiny
-leak ``gmin_state`` toward the initial value makes the DC operating point unique. Parameters are
-``parameter real`` with the model's values (SI) as defaults; units and sources are in comments.
+state in ``if`` branches), a bounded state is a logit on its node and never leaves its bounds
+(:mod:`compact.export.lower`), exponentials that can overflow use the same limited exponential as
+numpy and ngspice (``lim_exp``; ``limexp`` is a Verilog-A keyword with simulator-specific limiting), and
+in DC analyses (``analysis("static")``) a conductance ``G_hold`` holds each state at its initial value,
+so the operating point is unique. Parameters are ``parameter real`` with the model's values (SI) as
+defaults; units and sources are in comments.
 """
 
 from __future__ import annotations
