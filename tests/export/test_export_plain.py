@@ -139,7 +139,7 @@ def test_temp_350_matches_python_at_350K(tmp_path):
               "quit 0", ".endc", ".end", ""]
     res = _ngspice(tmp_path, "\n".join(lines))
     for k, key in enumerate(temp_models):
-        assert -float(res[f"i(v{k})"][0]) == pytest.approx(refs[k], rel=1e-2), key
+        assert -float(res[f"i(v{k})"][0]) == pytest.approx(refs[k], rel=1e-6), key     # measured <= 1.2e-9
     # dynamics: a SET of the Stanford cell (rate ~ exp(-Ea/kT)) in ngspice at 350 K vs Python at 350 K
     m = compact.StanfordPKU()
     to_ngspice(m, tmp_path / "StanfordPKU.cir")
