@@ -42,6 +42,8 @@ def mott_thermal(model) -> Equations:
                f"material: {getattr(model, 'material', '?')}; T_c hysteresis not modelled (one branch)"],
         scales={"T": 1.0},
         temperature_state="T",
+        options_note=".options method=gear: the ~1 ns thermal runaway at the insulator-metal transition can "
+                     "stall the default trapezoidal rule (timestep too small at node T)",
         thermal={"temperature": "T", "power": "V*I_dev*window_hi(T, T_max, T_window)", "R_th": "R_th",
                  "C_th": "C_th"},
         # VO2 default: switches to the metallic state near 3.4 V on the first rise (tau_th = 10 ns)

@@ -43,6 +43,8 @@ def stanford_pku(model) -> Equations:
         notes=["Stanford-PKU RRAM: I = I0 exp(-g/g0) sinh(V/V0); dg/dt = -v0 exp(-Ea/kT) sinh(gamma a0 q V/(t_ox kT))",
                "T = T_ambient + I V R_th; gamma = gamma0 - beta (g/g1)^alpha; smooth F_min gate and bound windows",
                "Jiang et al., IEEE TED 63, 1884 (2016); Stanford RRAM Verilog-A model v1.0.0, doi:10.4231/D37H1DN48"],
+        options_note="a step cap (.tran ... tmax) of ~1e-4 of the switching time scale if the SET instant must "
+                     "be known to ~1 %: the SET is a runaway (the gap collapses in ns)",
         # SET on the rising edge (field gate opens near 1.4 V), RESET on the negative half
         drive=(1.8, 1e6, 2.0),
         # the SET is a runaway (gamma grows as g shrinks): a KMC-calibrated cell (g0 ~ 0.54 nm, V0 ~ 3.2 V)
