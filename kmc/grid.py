@@ -135,3 +135,46 @@ def joule_power(grid: Grid, phi, g_bond, g_bottom, g_top, v_bottom: float, v_top
     p[grid.bottom] += g_bottom * (phi[grid.bottom] - v_bottom) ** 2
     p[grid.top] += g_top * (phi[grid.top] - v_top) ** 2
     return p
+
+
+#: lattice Green's function of the infinite simple-cubic 7-point Laplacian at the origin, in units of
+#: 1/(ε a): W_sc/6 with Watson's integral W_sc = 1.516386059... (Watson, Q. J. Math. 10, 266 (1939);
+#: Glasser & Zucker, PNAS 74, 1800 (1977))
+G_SC_ORIGIN = 0.2527310098586613
+
+
+def green_table(grid: Grid, poisson: FixedNetwork) -> np.ndarray:
+    """Lattice Green's function of the cell, electrodes (Dirichlet, i.e. all images) included.
+
+    The cell is laterally periodic, so the potential at site s of a unit charge (1 C) on site j
+    depends only on the lateral offset (x_s - x_j, y_s - y_j) mod (nx, ny) and the two layers:
+    ``table[k_j, (dx ny + dy) nz + k_s]`` (V/C), one Poisson solve per source layer (nz solves).
+    """
+    nx, ny, nz = grid.shape
+    table = np.empty((nz, grid.n))
+    for kj in range(nz):
+        src = np.zeros(grid.n)
+        src[kj] = 1.0                               # site (0, 0, kj) has index kj
+        table[kj] = poisson.solve(0.0, 0.0, src)
+    return table
+
+
+def check_green_table(grid: Grid, table) -> np.ndarray:
+    """A Green's-function table of shape (nz, nx ny nz) for ``grid``, finite; else one ConfigError."""
+    from matsim.core.errors import ConfigError
+    t = np.asarray(table, dtype=float)
+    nz = grid.shape[2]
+    if t.shape != (nz, grid.n):
+        raise ConfigError("green_table", f"array of shape {t.shape}",
+                          f"shape (nz, nx*ny*nz) = {(nz, grid.n)} for the grid {grid.shape}")
+    if not np.all(np.isfinite(t)):
+        raise ConfigError("green_table", "non-finite entries", "finite potentials (V/C)")
+    return np.ascontiguousarray(t)
+
+
+def green_column(grid: Grid, table: np.ndarray, j: int) -> np.ndarray:
+    """Potential (V per C) at every site of a unit charge on site j, from the table."""
+    nx, ny, nz = grid.shape
+    xj, yj, kj = np.unravel_index(int(j), grid.shape)
+    col = table[kj].reshape(nx, ny, nz)
+    return np.roll(col, (xj, yj), axis=(0, 1)).reshape(-1)

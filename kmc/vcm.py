@@ -33,12 +33,14 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 
 from kmc import _vcm_kernels as VK
 from kmc.engine import KMCModel
-from kmc.grid import Grid, FixedNetwork, joule_power, solve_current
+from kmc import grid as _grid
+from kmc.grid import (G_SC_ORIGIN, FixedNetwork, Grid, check_green_table, joule_power,
+                      solve_current)
 from matsim import materials
 from matsim.core.checkpoint import load_checkpoint, save_checkpoint
 from matsim.core.errors import ConfigError
 from matsim.core.parameters import ParameterSet
-from matsim.core.units import eps0, q
+from matsim.core.units import eps0, k_B_eV, q
 from matsim.core.validate import in_range, non_negative, positive, positive_int, temperature
 
 #: ParameterSet keys used by the cell (unit in which they are read)
@@ -49,6 +51,10 @@ KEYS = {
     "thermal_conductivity": "W/(m·K)", "conductance_filament_bond": "S", "conductance_trap_bond": "S",
     "conductance_oxide_bond": "S",
 }
+#: optional per-event attempt frequencies (Hz); each defaults to ``attempt_frequency``
+NU_KEYS = {"attempt_frequency_vacancy_hop": VK.NU_VHOP, "attempt_frequency_ion_hop": VK.NU_IHOP,
+           "attempt_frequency_generation": VK.NU_GEN, "attempt_frequency_recombination": VK.NU_REC,
+           "attempt_frequency_exchange": VK.NU_EX}
 COUNT_NAMES = ("vacancy_hops", "ion_hops", "generation", "recombination", "absorption", "injection")
 
 
@@ -79,18 +85,24 @@ class VCMCell(KMCModel):
     max_events_per_step : event budget of one voltage step (a step that needs more is cut short
         and flagged ``truncated`` in the results).
     initial_vacancy_fraction : random fraction of sites that start as (isolated) vacancies.
+    phi_tolerance_kT : the rates of a site are recomputed when a moving charge changed the
+        electrostatic barriers they use by more than this fraction of k_B T_ambient (0: always;
+        every field update recomputes all rates anyway).
+    green_table : optional precomputed lattice Green's function of this grid (V/C), shape
+        (nz, nx ny nz) as returned by :func:`kmc.grid.green_table`; computed when None.
     seed, engine : random seed; "numba" or "python" (reference engine).
     """
 
     rate_kernel = VK.rate
     execute_kernel = VK.execute
     run_kernel = VK.run
-    fill_kernel = VK.fill
+    fill_kernel = VK.fill_direct
 
     def __init__(self, params="HfO2", shape=(10, 10, 20), T_ambient_K: float = 300.0,
                  compliance_A: float | None = 2e-6, field_update_events: int = 200, field_update_changes: int = 1,
                  max_events_per_step: int = 200_000, initial_vacancy_fraction: float = 0.0,
-                 base_material: str = "HfO2", seed=None, engine: str = "numba"):
+                 base_material: str = "HfO2", seed=None, engine: str = "numba", phi_tolerance_kT: float = 0.01,
+                 green_table=None):
         self.params = resolve_parameters(params, base_material)
         p = {k: self.params.require(k, u) for k, u in KEYS.items()}
         for k in ("lattice_spacing", "attempt_frequency", "relative_permittivity", "thermal_conductivity",
@@ -109,6 +121,7 @@ class VCMCell(KMCModel):
         self.field_update_changes = positive_int("field_update_changes", field_update_changes)
         self.max_events_per_step = positive_int("max_events_per_step", max_events_per_step)
         frac = in_range("initial_vacancy_fraction", initial_vacancy_fraction, 0.0, 1.0)
+        self.phi_tolerance_kT = non_negative("phi_tolerance_kT", phi_tolerance_kT, "k_B T")
         self.a = p["lattice_spacing"]
         self.grid = g = Grid(self.shape, self.a)
         self.g_fil, self.g_trap, self.g_ox = (p["conductance_filament_bond"], p["conductance_trap_bond"],
@@ -117,21 +130,29 @@ class VCMCell(KMCModel):
         kappa = p["thermal_conductivity"]
         self._poisson = FixedNetwork(g, eps * self.a, eps * self.a, eps * self.a)
         self._heat = FixedNetwork(g, kappa * self.a, kappa * self.a, kappa * self.a)
-        par = np.zeros(16)
+        table = _grid.green_table(g, self._poisson) if green_table is None else check_green_table(g, green_table)
+        self._gtab = q * table                               # V per elementary charge
+        self._gself = np.ascontiguousarray(self._gtab[np.arange(g.shape[2]), np.arange(g.shape[2])])
+        self._cpair = self._pair_self_energy()
+        par = np.zeros(VK.NPAR)
         par[VK.NU] = p["attempt_frequency"]
+        for key, idx in NU_KEYS.items():
+            par[idx] = positive(key, self.params.require(key, "Hz"), "Hz") if key in self.params else par[VK.NU]
         par[VK.EG], par[VK.EG_INT] = p["E_generation"], p["E_generation_interface"]
         par[VK.DIPOLE] = p["field_dipole"] * 1e-10          # e·Å -> eV per (V/m)
         par[VK.EV], par[VK.EI], par[VK.ER], par[VK.EX] = (p["E_hop_vacancy"], p["E_hop_ion"],
                                                           p["E_recombination"], p["E_exchange"])
         par[VK.ZV], par[VK.ZI] = p["vacancy_charge"], p["ion_charge"]
-        par[VK.VSELF] = q / (6 * eps * self.a)
+        par[VK.GINF] = q * G_SC_ORIGIN / (eps * self.a)
         par[VK.T0] = self.T_ambient_K
-        par[VK.NZ] = self.shape[2]
+        par[VK.NX], par[VK.NY], par[VK.NZ] = self.shape
+        zmax = max(abs(par[VK.ZV]), abs(par[VK.ZI]), 1e-12)
+        par[VK.PHI_TOL] = self.phi_tolerance_kT * k_B_eV * self.T_ambient_K / zmax
         par[VK.MAX_CHANGES] = self.field_update_changes
         self._par = par
         n = g.n
         self._init_engine(n * VK.NE, engine=engine, seed=seed)
-        self.max_touched = 2 * 7 * VK.NE + len(g.top) + 8
+        self.max_touched = 45 * (n + 4) + len(g.top) + 8    # 45 >= events one site change can touch
         self._touched = np.zeros(self.max_touched, dtype=np.int64)
         self.vac = np.zeros(n, dtype=np.int8)
         self.ion = np.zeros(n, dtype=np.int8)
@@ -139,6 +160,9 @@ class VCMCell(KMCModel):
             self.vac[self.rng.random(n) < frac] = 1
         self.zvac = np.where(self.vac > 0, par[VK.ZV], 0.0)
         self.phi = np.zeros(n)
+        self.phi_applied = np.zeros(n)
+        self._phiref = np.zeros(n)
+        self._near = np.zeros(n, dtype=np.int64)
         self.temp = np.full(n, self.T_ambient_K)
         self.efield = np.zeros(n)
         self.reservoir = np.zeros(1, dtype=np.int64)
@@ -151,7 +175,37 @@ class VCMCell(KMCModel):
 
     def state(self) -> tuple:
         return (self.vac, self.ion, self.phi, self.temp, self.efield, self.zvac, self.grid.nbr, self.grid.k,
-                self._par, self.reservoir, self.counts, self.grid.top)
+                self._par, self.reservoir, self.counts, self.grid.top, self._gtab, self._cpair, self._gself,
+                self._phiref, self._near)
+
+    def _pair_self_energy(self) -> np.ndarray:
+        """C[k, d] = ½ (g_ss + g_nn) - g_sn (V per e) for a hop from layer k in direction d: the exact
+        self-interaction (and image) term of the hop energy, z² C (see :mod:`kmc._vcm_kernels`)."""
+        g = self.grid
+        nz = g.shape[2]
+        c = np.zeros((nz, 6))
+        for k in range(nz):                     # site (0, 0, k) has index k
+            for d in range(6):
+                n = g.nbr[k, d]
+                if n >= 0 and n != k:
+                    c[k, d] = 0.5 * (self._gtab[k, k] + self._gself[g.k[n]]) - self._gtab[k, n]
+        return c
+
+    def refresh_rates(self) -> None:
+        self._phiref[:] = self.phi
+        VK.count_near(self.vac, self.ion, self.grid.nbr, self._near)
+        super().refresh_rates()
+
+    def charge_potential(self) -> np.ndarray:
+        """Potential (V) of the charged defects alone, from a fresh Poisson solve (for checks)."""
+        charge = q * (self.zvac + self._par[VK.ZI] * self.ion)
+        return self._poisson.solve(0.0, 0.0, charge)
+
+    def image_energy(self, site: int, z: float | None = None) -> float:
+        """U_self = ½ z² e (G_ss - G_∞) (eV): energy of a charge z e on ``site`` from its electrode images
+        (and, in a laterally periodic cell, its periodic copies), relative to the infinite lattice."""
+        z = self._par[VK.ZI] if z is None else float(z)
+        return float(0.5 * z * z * (self._gself[self.grid.k[site]] - self._par[VK.GINF]))
 
     # -- observables
     @property
@@ -226,13 +280,16 @@ class VCMCell(KMCModel):
         self.conductance_S = float(G)
         self.current = float(G * v)
         phi_net = v * phi1
-        power = joule_power(g, phi_net, gb, gbot, gtop, 0.0, v)
-        self.power_W = float(power.sum())
-        self.temp[:] = self.T_ambient_K + self._heat.solve(0.0, 0.0, power)
+        heat_key = (key, self.v_cell)
+        if getattr(self, "_heat_key", None) != heat_key:  # same network and voltage: same heat
+            power = joule_power(g, phi_net, gb, gbot, gtop, 0.0, v)
+            self.power_W = float(power.sum())
+            self.temp[:] = self.T_ambient_K + self._heat.solve(0.0, 0.0, power)
+            self._heat_key = heat_key
         fil = self.filament_mask()
         self.zvac[:] = np.where((self.vac > 0) & ~fil, self._par[VK.ZV], 0.0)
-        charge = q * (self.zvac + self._par[VK.ZI] * self.ion)
-        self.phi[:] = phi_net + (self._poisson.solve(0.0, 0.0, charge) if np.any(charge) else 0.0)
+        self.phi_applied[:] = phi_net
+        self.phi[:] = phi_net + (self.charge_potential() if np.any(self.zvac) or np.any(self.ion) else 0.0)
         self.efield[:] = g.field_magnitude(phi_net, 0.0, v)
         self._par[VK.VTOP] = v
         self.n_field_updates += 1
@@ -299,11 +356,13 @@ class VCMCell(KMCModel):
         return {"model": "VCMCell", "params": self.params.to_dict(), "shape": list(self.shape),
                 "T_ambient_K": self.T_ambient_K, "compliance_A": self.compliance_A,
                 "field_update_events": self.field_update_events,
-                "field_update_changes": self.field_update_changes, "max_events_per_step": self.max_events_per_step}
+                "field_update_changes": self.field_update_changes, "max_events_per_step": self.max_events_per_step,
+                "phi_tolerance_kT": self.phi_tolerance_kT}
 
     def save(self, path, extra: dict | None = None):
         """Checkpoint everything needed to continue identically (.npz via matsim.core.checkpoint)."""
-        arrays = {"vac": self.vac, "ion": self.ion, "zvac": self.zvac, "phi": self.phi, "temp": self.temp,
+        arrays = {"vac": self.vac, "ion": self.ion, "zvac": self.zvac, "phi": self.phi,
+                  "phi_applied": self.phi_applied, "temp": self.temp,
                   "efield": self.efield, "reservoir": self.reservoir, "counts": self.counts, "par": self._par}
         meta = {"config": self._config(), **self._engine_meta(), "voltage": self.voltage, "v_cell": self.v_cell,
                 "current": self.current, "conductance_S": self.conductance_S, "power_W": self.power_W,
@@ -317,7 +376,7 @@ class VCMCell(KMCModel):
         cfg.pop("model")
         cfg["params"] = ParameterSet.from_dict(cfg["params"])
         obj = cls(**cfg, engine=engine or meta["engine"], seed=0)
-        for k in ("vac", "ion", "zvac", "phi", "temp", "efield", "reservoir", "counts", "par"):
+        for k in ("vac", "ion", "zvac", "phi", "phi_applied", "temp", "efield", "reservoir", "counts", "par"):
             getattr(obj, "_par" if k == "par" else k)[:] = arrays[k]
         for k in ("voltage", "v_cell", "current", "conductance_S", "power_W"):
             setattr(obj, k, float(meta[k]))

@@ -96,9 +96,10 @@ def test_event_bookkeeping_conserves_vacancies_and_oxygen(formed):
 
 
 def test_incremental_rates_equal_a_full_recompute():
-    """Only touched rates are recomputed after each event: they must equal recomputing all of them."""
+    """Only touched rates are recomputed after each event: they must equal recomputing all of them
+    (phi_tolerance_kT = 0: every rate that reads a changed potential is recomputed)."""
     cell = kmc.VCMCell(shape=(6, 6, 8), seed=4, initial_vacancy_fraction=0.15, field_update_changes=10**9,
-                       field_update_events=10**9)
+                       field_update_events=10**9, phi_tolerance_kT=0.0)
     cell.set_voltage(1.5)
     n, _ = cell.advance(float("inf"), 3000)   # fields frozen, rates updated only locally
     c = cell.event_counts()
@@ -154,6 +155,9 @@ def test_dft_derived_parameters_fill_from_base_material():
     (dict(shape=(0, 10, 20)), "shape[0]"),
     (dict(params="Unobtainium"), "material"),
     (dict(compliance_A=-1e-6), "compliance_A"),
+    (dict(params=materials.get("HfO2").with_values(thermal_conductivity=0.0)), "thermal_conductivity"),
+    (dict(params=materials.get("HfO2").with_values(thermal_conductivity=-1.0)), "thermal_conductivity"),
+    (dict(phi_tolerance_kT=-0.1), "phi_tolerance_kT"),
 ])
 def test_bad_input_names_the_field(kw, field):
     with pytest.raises(ConfigError) as exc:
