@@ -37,7 +37,7 @@ from kmc import grid as _grid
 from kmc.grid import (G_SC_ORIGIN, FixedNetwork, Grid, check_green_table, joule_power,
                       solve_current)
 from matsim import materials
-from matsim.core.checkpoint import load_checkpoint, save_checkpoint
+from matsim.core.checkpoint import save_checkpoint
 from matsim.core.errors import ConfigError
 from matsim.core.parameters import ParameterSet
 from matsim.core.units import eps0, k_B_eV, q
@@ -222,7 +222,7 @@ class VCMCell(KMCModel):
         return float(self.temp.max())
 
     def event_counts(self) -> dict[str, int]:
-        return {name: int(c) for name, c in zip(COUNT_NAMES, self.counts[:len(COUNT_NAMES)])}
+        return {name: int(c) for name, c in zip(COUNT_NAMES, self.counts[:len(COUNT_NAMES)], strict=True)}
 
     def filament_gap(self) -> int:
         """Fewest non-vacancy sites on any nearest-neighbour path from the bottom to the top electrode

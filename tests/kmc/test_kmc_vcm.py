@@ -70,7 +70,7 @@ def test_forming_makes_a_filament_and_bipolar_switching(formed, tmp_path):
     assert np.isfinite(ds.attrs["V_forming"]) and 1.5 < ds.attrs["V_forming"] < 4.0
     assert I[-1] >= 10 * I[-2] and I[-1] >= 1e4 * I[0]        # current jump at the forming voltage
     assert ds["gap"].values[-1] == 0 and ds["gap"].values[0] == 12  # a connected vacancy filament
-    read = lambda: cell.sweep_iv([0.1], 1e-4, quiet=True)["I"].values[0]   # noqa: E731
+    read = lambda: cell.sweep_iv([0.1], 1e-4, quiet=True)["I"].values[0]
     i_lrs = read()
     reset = cell.sweep_iv(np.r_[-0.1:-0.41:-0.1, -0.3:0.0:0.1], 1e-3, quiet=True,
                           snapshots=tmp_path / "reset.extxyz")
@@ -120,7 +120,7 @@ def test_numba_and_python_engines_agree_on_vcm():
         out.append((r["n_events"], c.time, c.vac.copy(), c.ion.copy(), c.counts.copy()))
     assert out[0][0] > 50
     assert out[0][0] == out[1][0] and out[0][1] == out[1][1]
-    for a, b in zip(out[0][2:], out[1][2:]):
+    for a, b in zip(out[0][2:], out[1][2:], strict=True):
         assert np.array_equal(a, b)
 
 
