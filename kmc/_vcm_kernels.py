@@ -349,3 +349,13 @@ def fill_direct(rates, n_events, state):
         else:
             for k in range(NE):
                 rates[b + k] = rate(b + k, state)
+
+
+@njit(cache=True)
+def green_columns(sites, gtab, par):
+    """Rows g(f, ·) (V per e) of the Green's function for the sites f (one O(N) pass each)."""
+    n = gtab.shape[1]
+    out = np.zeros((sites.shape[0], n))
+    for i in range(sites.shape[0]):
+        add_charges(sites[i], 1.0, -1, 0.0, out[i], gtab, par)
+    return out

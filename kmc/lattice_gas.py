@@ -15,7 +15,7 @@ import numpy as np
 
 from kmc import _lattice_gas_kernels as LK
 from kmc.engine import KMCModel
-from matsim.core.checkpoint import load_checkpoint, save_checkpoint
+from matsim.core.checkpoint import save_checkpoint
 from matsim.core.units import k_B_eV
 from matsim.core.validate import finite, non_negative, positive, positive_int, temperature
 

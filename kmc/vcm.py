@@ -33,6 +33,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 
 from kmc import _vcm_kernels as VK
 from kmc.engine import KMCModel
+from kmc.vcm_conduction import TunnelNetwork
 from kmc import grid as _grid
 from kmc.grid import (G_SC_ORIGIN, FixedNetwork, Grid, check_green_table, joule_power,
                       solve_current)
@@ -41,7 +42,7 @@ from matsim.core.checkpoint import save_checkpoint
 from matsim.core.errors import ConfigError
 from matsim.core.parameters import ParameterSet
 from matsim.core.units import eps0, k_B_eV, q
-from matsim.core.validate import in_range, non_negative, positive, positive_int, temperature
+from matsim.core.validate import in_range, non_negative, one_of, positive, positive_int, temperature
 
 #: ParameterSet keys used by the cell (unit in which they are read)
 KEYS = {
@@ -55,6 +56,11 @@ KEYS = {
 NU_KEYS = {"attempt_frequency_vacancy_hop": VK.NU_VHOP, "attempt_frequency_ion_hop": VK.NU_IHOP,
            "attempt_frequency_generation": VK.NU_GEN, "attempt_frequency_recombination": VK.NU_REC,
            "attempt_frequency_exchange": VK.NU_EX}
+#: parameters of the vacancy-network conduction (kmc.vcm_conduction); taken from ``base_material``
+#: when the parameter set has none
+CONDUCTION_KEYS = {"conductance_tunnel": "S", "tunnel_decay_length": "m", "E_tunnel_activation": "eV",
+                   "filament_temperature_coefficient": "1/K"}
+CONDUCTION = ("tunnel", "lattice")
 COUNT_NAMES = ("vacancy_hops", "ion_hops", "generation", "recombination", "absorption", "injection")
 
 
@@ -88,6 +94,10 @@ class VCMCell(KMCModel):
     phi_tolerance_kT : the rates of a site are recomputed when a moving charge changed the
         electrostatic barriers they use by more than this fraction of k_B T_ambient (0: always;
         every field update recomputes all rates anyway).
+    conduction : "tunnel" (default): metallic filament + trap-to-trap tunnelling network of the vacancies
+        (:mod:`kmc.vcm_conduction`), electrostatics of the filament as a conductor; "lattice": the
+        previous ohmic network over every lattice bond, refactorized at each vacancy change (kept for
+        comparison and benchmarks).
     green_table : optional precomputed lattice Green's function of this grid (V/C), shape
         (nz, nx ny nz) as returned by :func:`kmc.grid.green_table`; computed when None.
     seed, engine : random seed; "numba" or "python" (reference engine).
@@ -102,7 +112,7 @@ class VCMCell(KMCModel):
                  compliance_A: float | None = 2e-6, field_update_events: int = 200, field_update_changes: int = 1,
                  max_events_per_step: int = 200_000, initial_vacancy_fraction: float = 0.0,
                  base_material: str = "HfO2", seed=None, engine: str = "numba", phi_tolerance_kT: float = 0.01,
-                 green_table=None):
+                 green_table=None, conduction: str = "tunnel"):
         self.params = resolve_parameters(params, base_material)
         p = {k: self.params.require(k, u) for k, u in KEYS.items()}
         for k in ("lattice_spacing", "attempt_frequency", "relative_permittivity", "thermal_conductivity",
@@ -122,6 +132,8 @@ class VCMCell(KMCModel):
         self.max_events_per_step = positive_int("max_events_per_step", max_events_per_step)
         frac = in_range("initial_vacancy_fraction", initial_vacancy_fraction, 0.0, 1.0)
         self.phi_tolerance_kT = non_negative("phi_tolerance_kT", phi_tolerance_kT, "k_B T")
+        self.conduction = one_of("conduction", conduction, CONDUCTION)
+        self.poisson_refresh_updates = 64     # a fresh Poisson solve of the charges every this many updates
         self.a = p["lattice_spacing"]
         self.grid = g = Grid(self.shape, self.a)
         self.g_fil, self.g_trap, self.g_ox = (p["conductance_filament_bond"], p["conductance_trap_bond"],
@@ -129,11 +141,23 @@ class VCMCell(KMCModel):
         eps = p["relative_permittivity"] * eps0
         kappa = p["thermal_conductivity"]
         self._poisson = FixedNetwork(g, eps * self.a, eps * self.a, eps * self.a)
+        self._poisson_matrix = g.laplacian(eps * self.a, eps * self.a, eps * self.a).tocsr()
+        self._poisson_w = eps * self.a
         self._heat = FixedNetwork(g, kappa * self.a, kappa * self.a, kappa * self.a)
         table = _grid.green_table(g, self._poisson) if green_table is None else check_green_table(g, green_table)
         self._gtab = q * table                               # V per elementary charge
         self._gself = np.ascontiguousarray(self._gtab[np.arange(g.shape[2]), np.arange(g.shape[2])])
         self._cpair = self._pair_self_energy()
+        self._phi_lap = self._poisson.solve(0.0, 1.0)          # dielectric Laplace solution, V_top = 1 V
+        base = materials.get(base_material)
+        pc = {k: (self.params if k in self.params else base).require(k, u) for k, u in CONDUCTION_KEYS.items()}
+        for k in ("conductance_tunnel", "tunnel_decay_length"):
+            positive(k, pc[k], CONDUCTION_KEYS[k])
+        for k in ("E_tunnel_activation", "filament_temperature_coefficient"):
+            non_negative(k, pc[k], CONDUCTION_KEYS[k])
+        self._tat = TunnelNetwork(g, self.g_fil, pc["conductance_tunnel"], pc["tunnel_decay_length"],
+                                  pc["E_tunnel_activation"], self.g_ox, pc["filament_temperature_coefficient"],
+                                  T_ref_K=300.0)
         par = np.zeros(VK.NPAR)
         par[VK.NU] = p["attempt_frequency"]
         for key, idx in NU_KEYS.items():
@@ -261,11 +285,51 @@ class VCMCell(KMCModel):
 
     def conductance(self) -> float:
         """Low-field conductance of the cell (S) in its present configuration."""
-        gb, gbot, gtop = self._bond_conductances()
-        return solve_current(self.grid, gb, gbot, gtop, 0.0, 1.0)[1]
+        if self.conduction == "lattice":
+            gb, gbot, gtop = self._bond_conductances()
+            return solve_current(self.grid, gb, gbot, gtop, 0.0, 1.0)[1]
+        return self._tat.solve(self.vac, self.temp, 1e-3, None, self.T_ambient_K).current / 1e-3
 
     def update_fields(self) -> None:
-        """Re-solve current (with compliance), Poisson and heat; recompute every rate."""
+        """Re-solve current (with compliance), applied potential and heat; the charges' potential from a
+        fresh Poisson solve; recompute every rate."""
+        g = self.grid
+        fil = self.filament_mask()
+        if self.conduction == "lattice":
+            phi_net, power = self._lattice_conduction()
+        else:
+            phi_net, power = self._tunnel_conduction(fil)
+        if getattr(self, "_heat_power", None) is None or not np.array_equal(power, self._heat_power):
+            self.temp[:] = self.T_ambient_K + self._heat.solve(0.0, 0.0, power)   # same power: same heat
+            self._heat_power = power
+        self.power_W = float(power.sum())
+        v = self.v_cell
+        zvac = np.where((self.vac > 0) & ~fil, self._par[VK.ZV], 0.0)
+        # the charges' potential, kept incrementally by the kernels; here only vacancies that joined or
+        # left a filament are added. Checked against Poisson (residual of one sparse product): a fresh
+        # solve when it does not fit (occupancy changed from outside, e.g. a restart or a user edit) and
+        # every ``poisson_refresh_updates`` updates.
+        phi_q = self.phi - self.phi_applied
+        changed = np.nonzero(zvac != self.zvac)[0]
+        if len(changed):
+            phi_q = phi_q + (zvac[changed] - self.zvac[changed]) @ VK.green_columns(changed, self._gtab, self._par)
+        self.zvac[:] = zvac
+        charge = q * (self.zvac + self._par[VK.ZI] * self.ion)
+        resid = np.abs(self._poisson_matrix @ phi_q - charge).max() / self._poisson_w
+        if resid > 1e-10 or self.n_field_updates % self.poisson_refresh_updates == 0:
+            phi_q = self.charge_potential()
+        self.phi_applied[:] = phi_net
+        self.phi[:] = phi_net + phi_q
+        self.efield[:] = g.field_magnitude(phi_net, 0.0, v)
+        self._par[VK.VTOP] = v
+        self.n_field_updates += 1
+        self._since_update = 0
+        self.counts[VK.C_CHANGED] = 0
+        self.refresh_rates()
+
+    def _lattice_conduction(self):
+        """The previous model: ohmic network over every lattice bond, SuperLU refactorization whenever
+        the vacancies changed. Returns (φ of the network (V), Joule power per site (W))."""
         g = self.grid
         key = self.vac.tobytes()
         if getattr(self, "_net_key", None) != key:       # the network changes only with the vacancies
@@ -280,22 +344,31 @@ class VCMCell(KMCModel):
         self.conductance_S = float(G)
         self.current = float(G * v)
         phi_net = v * phi1
-        heat_key = (key, self.v_cell)
-        if getattr(self, "_heat_key", None) != heat_key:  # same network and voltage: same heat
-            power = joule_power(g, phi_net, gb, gbot, gtop, 0.0, v)
-            self.power_W = float(power.sum())
-            self.temp[:] = self.T_ambient_K + self._heat.solve(0.0, 0.0, power)
-            self._heat_key = heat_key
-        fil = self.filament_mask()
-        self.zvac[:] = np.where((self.vac > 0) & ~fil, self._par[VK.ZV], 0.0)
-        self.phi_applied[:] = phi_net
-        self.phi[:] = phi_net + (self.charge_potential() if np.any(self.zvac) or np.any(self.ion) else 0.0)
-        self.efield[:] = g.field_magnitude(phi_net, 0.0, v)
-        self._par[VK.VTOP] = v
-        self.n_field_updates += 1
-        self._since_update = 0
-        self.counts[VK.C_CHANGED] = 0
-        self.refresh_rates()
+        return phi_net, joule_power(g, phi_net, gb, gbot, gtop, 0.0, v)
+
+    def _tunnel_conduction(self, fil):
+        """Vacancy network (kmc.vcm_conduction) for the current; the applied potential is the dielectric
+        Laplace solution with the filament vacancies held at their network potential (capacitance-matrix
+        method with the Green's-function table: φ = V φ_lap + Σ_f g(·, f) σ_f, g_FF σ = V_F - V φ_lap,F)."""
+        sol = self._tat.solve(self.vac, self.temp, self.voltage, self.compliance_A, self.T_ambient_K)
+        v = sol.v_cell
+        self.v_cell = float(v)
+        self.current = float(sol.current)
+        if abs(v) > 1e-9:
+            self.conductance_S = float(sol.current / v)
+        else:
+            low = self._tat.solve(self.vac, self.temp, 1e-3, None, self.T_ambient_K)
+            self.conductance_S = float(low.current / 1e-3)
+        phi = v * self._phi_lap
+        f_sites = np.nonzero(fil)[0]
+        if len(f_sites):
+            pos = np.full(self.grid.n, -1)
+            pos[sol.sites] = np.arange(len(sol.sites))
+            target = sol.potential[pos[f_sites]]
+            cols = VK.green_columns(f_sites, self._gtab, self._par)          # (|F|, N) V per e
+            sigma = np.linalg.solve(cols[:, f_sites], target - phi[f_sites])
+            phi = phi + sigma @ cols
+        return phi, sol.power
 
     def set_voltage(self, volts: float) -> None:
         self.voltage = float(volts)
@@ -357,7 +430,7 @@ class VCMCell(KMCModel):
                 "T_ambient_K": self.T_ambient_K, "compliance_A": self.compliance_A,
                 "field_update_events": self.field_update_events,
                 "field_update_changes": self.field_update_changes, "max_events_per_step": self.max_events_per_step,
-                "phi_tolerance_kT": self.phi_tolerance_kT}
+                "phi_tolerance_kT": self.phi_tolerance_kT, "conduction": self.conduction}
 
     def save(self, path, extra: dict | None = None):
         """Checkpoint everything needed to continue identically (.npz via matsim.core.checkpoint)."""
@@ -377,7 +450,8 @@ class VCMCell(KMCModel):
         cfg["params"] = ParameterSet.from_dict(cfg["params"])
         obj = cls(**cfg, engine=engine or meta["engine"], seed=0)
         for k in ("vac", "ion", "zvac", "phi", "phi_applied", "temp", "efield", "reservoir", "counts", "par"):
-            getattr(obj, "_par" if k == "par" else k)[:] = arrays[k]
+            if k in arrays:                   # phi_applied: checkpoints from before issue #23 lack it
+                getattr(obj, "_par" if k == "par" else k)[:] = arrays[k]
         for k in ("voltage", "v_cell", "current", "conductance_S", "power_W"):
             setattr(obj, k, float(meta[k]))
         obj._since_update = int(meta["since_update"])

@@ -34,6 +34,13 @@ def parameters() -> ParameterSet:
         "conductance_filament_bond": Parameter(2e-4, "S", "assumed (effective lattice value)", "bond between two vacancies: hopping along a filament"),
         "conductance_trap_bond": Parameter(1e-6, "S", "assumed: g_filament exp(-2d/λ) with d = a, λ ≈ 0.1 nm (tunnelling across one oxide site)", "bond with one vacancy end: trap-assisted tunnelling"),
         "conductance_oxide_bond": Parameter(1e-12, "S", "assumed (effective lattice value)", "bond between two oxide sites: leakage"),
+        "conductance_tunnel": Parameter(5e-8, "S", "assumed: low-field trap-to-trap tunnelling conductance G_0 of a link of one lattice spacing at 300 K, set so that a filament with a one-site gap reads ~10-30 MOhm (HfO2 RRAM HRS range, Yu, Guan & Wong, Appl. Phys. Lett. 99, 063507 (2011))",
+                                        "prefactor of the trap-assisted tunnelling links (kmc.vcm_conduction)"),
+        "tunnel_decay_length": Parameter(0.25, "nm", "WKB: l = 1/(2 kappa), kappa = sqrt(2 m* E_T)/hbar with m* = 0.1 m0 and trap depth E_T ~ 1.5 eV (range used for HfO2 TAT by Vandelli et al., IEEE TED 58, 2878 (2011))",
+                                         "tunnelling conductance decays as exp(-r/l)"),
+        "E_tunnel_activation": Parameter(0.1, "eV", "assumed: thermal activation of trap-to-trap hopping (multiphonon; HRS activation energies of 0.05-0.2 eV are reported for HfO2, Yu, Guan & Wong, Appl. Phys. Lett. 99, 063507 (2011))",
+                                         "also the maximum field lowering of a hop"),
+        "filament_temperature_coefficient": Parameter(1e-3, "1/K", "Ielmini, IEEE TED 58, 4309 (2011) (metallic filament, R = R0 (1 + alpha (T - T0)))"),
         "band_gap": Parameter(5.8, "eV", "Robertson, Eur. Phys. J. Appl. Phys. 28, 265 (2004)"),
         "thickness": Parameter(5.0, "nm", "assumed device thickness"),
     }, name="HfO2", references=["DESIGN.md §4.2"])
