@@ -90,7 +90,15 @@ class VCMCell(KMCModel):
         (generation, recombination, vacancy hop) or the electrode reservoir, whichever comes first.
     max_events_per_step : event budget of one voltage step (a step that needs more is cut short
         and flagged ``truncated`` in the results).
-    initial_vacancy_fraction : random fraction of sites that start as (isolated) vacancies.
+    initial_vacancy_fraction : random fraction of sites that start as (isolated) vacancies; None: the
+        equilibrium fraction exp(-E_f/k_B T_process) when the parameters carry ``E_formation_vacancy``
+        (e.g. from :func:`matsim.dft.kmc_parameters`), else 0.
+    process_temperature_K : temperature at which the oxide was grown/annealed (K), for the equilibrium
+        vacancy fraction (default 673 K: a typical HfO2 ALD/anneal temperature, assumed).
+    allow_unconverged_dft : accept parameters derived from a DFT calculation that did not converge
+        (their note carries ``"UNCONVERGED DFT"``); refused with a ConfigError naming the parameter otherwise.
+    Per-event attempt frequencies ``attempt_frequency_vacancy_hop``, ``..._ion_hop``, ``..._generation``,
+    ``..._recombination``, ``..._exchange`` (Hz) are used when the parameter set has them.
     phi_tolerance_kT : the rates of a site are recomputed when a moving charge changed the
         electrostatic barriers they use by more than this fraction of k_B T_ambient (0: always;
         every field update recomputes all rates anyway).
@@ -110,10 +118,18 @@ class VCMCell(KMCModel):
 
     def __init__(self, params="HfO2", shape=(10, 10, 20), T_ambient_K: float = 300.0,
                  compliance_A: float | None = 2e-6, field_update_events: int = 200, field_update_changes: int = 1,
-                 max_events_per_step: int = 200_000, initial_vacancy_fraction: float = 0.0,
+                 max_events_per_step: int = 200_000, initial_vacancy_fraction: float | None = None,
                  base_material: str = "HfO2", seed=None, engine: str = "numba", phi_tolerance_kT: float = 0.01,
-                 green_table=None, conduction: str = "tunnel"):
+                 green_table=None, conduction: str = "lattice", process_temperature_K: float = 673.0,
+                 allow_unconverged_dft: bool = False):
         self.params = resolve_parameters(params, base_material)
+        if not allow_unconverged_dft:
+            for key in self.params:
+                par_ = self.params[key]
+                if "UNCONVERGED DFT" in par_.note:
+                    raise ConfigError(key, f"{par_.value} {par_.unit} ({par_.source})",
+                                      "a value from a converged DFT calculation, or "
+                                      "VCMCell(..., allow_unconverged_dft=True)")
         p = {k: self.params.require(k, u) for k, u in KEYS.items()}
         for k in ("lattice_spacing", "attempt_frequency", "relative_permittivity", "thermal_conductivity",
                   "conductance_filament_bond", "conductance_trap_bond", "conductance_oxide_bond"):
@@ -130,7 +146,16 @@ class VCMCell(KMCModel):
         self.field_update_events = positive_int("field_update_events", field_update_events)
         self.field_update_changes = positive_int("field_update_changes", field_update_changes)
         self.max_events_per_step = positive_int("max_events_per_step", max_events_per_step)
+        self.process_temperature_K = temperature("process_temperature_K", process_temperature_K)
+        if initial_vacancy_fraction is None:
+            if "E_formation_vacancy" in self.params:
+                e_f = self.params.require("E_formation_vacancy", "eV")
+                non_negative("E_formation_vacancy", e_f, "eV")
+                initial_vacancy_fraction = float(np.exp(-e_f / (k_B_eV * self.process_temperature_K)))
+            else:
+                initial_vacancy_fraction = 0.0
         frac = in_range("initial_vacancy_fraction", initial_vacancy_fraction, 0.0, 1.0)
+        self.initial_vacancy_fraction = frac
         self.phi_tolerance_kT = non_negative("phi_tolerance_kT", phi_tolerance_kT, "k_B T")
         self.conduction = one_of("conduction", conduction, CONDUCTION)
         self.poisson_refresh_updates = 64     # a fresh Poisson solve of the charges every this many updates
@@ -430,7 +455,8 @@ class VCMCell(KMCModel):
                 "T_ambient_K": self.T_ambient_K, "compliance_A": self.compliance_A,
                 "field_update_events": self.field_update_events,
                 "field_update_changes": self.field_update_changes, "max_events_per_step": self.max_events_per_step,
-                "phi_tolerance_kT": self.phi_tolerance_kT, "conduction": self.conduction}
+                "phi_tolerance_kT": self.phi_tolerance_kT, "conduction": self.conduction,
+                "process_temperature_K": self.process_temperature_K, "allow_unconverged_dft": True}
 
     def save(self, path, extra: dict | None = None):
         """Checkpoint everything needed to continue identically (.npz via matsim.core.checkpoint)."""

@@ -29,6 +29,10 @@ _IMAGE_DIR = re.compile(r"^\d{2,3}$")
 _IMAGE_EXTS = (".extxyz", ".traj")
 
 
+#: marker in a Parameter's note: derived from a DFT calculation that did not converge
+UNCONVERGED = "UNCONVERGED DFT"
+
+
 @dataclass
 class MigrationBarrier:
     """Result of :func:`migration_barrier`.
@@ -229,6 +233,10 @@ def migration_barrier(images, source: str | None = None) -> MigrationBarrier:
             source = f"NEB {len(results)} in-memory images ({results[0].code})"
     note = (f"Ea = max(E) - E_initial; saddle = image {i_max}, reverse barrier {e[i_max] - e[-1]:.4f} eV, "
             f"hop distance {d_end[hop_atom]:.3f} Å")
+    bad = [k for k, r in enumerate(results)
+           if r.extra.get("converged_electronic") is False or r.extra.get("converged_ionic") is False]
+    if bad:       # consumers (kmc.VCMCell) refuse parameters whose note carries this marker
+        note += f"; {UNCONVERGED} (images {bad}: converged_electronic/converged_ionic false)"
     return MigrationBarrier(Ea=Parameter(float(e[i_max]), "eV", source, note), E_reverse=float(e[i_max] - e[-1]),
                             energies=e, path_length=s, saddle_index=i_max, hop_distance=float(d_end[hop_atom]),
                             hopping_atom=hop_atom, images=[r.atoms for r in results], sources=labels)

@@ -1,4 +1,4 @@
-"""VCM conduction through the vacancy network (kmc.vcm_conduction): ohmic metallic filament,
+"""VCM conduction through the vacancy network (kmc.vcm_conduction, ``conduction="tunnel"``): ohmic metallic filament,
 field- and temperature-dependent trap-to-trap tunnelling in the HRS, compliance, R_HRS spread."""
 
 import numpy as np
@@ -16,6 +16,7 @@ SHAPE = (8, 8, 12)
 
 def _chain_cell(gap, T=300.0, **kw):
     """A one-site-wide vacancy filament from the bottom electrode with ``gap`` missing sites at the top."""
+    kw.setdefault("conduction", "tunnel")
     cell = kmc.VCMCell("HfO2", shape=SHAPE, T_ambient_K=T, compliance_A=None, seed=0, **kw)
     for k in range(SHAPE[2] - gap):
         cell.vac[np.ravel_multi_index((3, 3, k), SHAPE)] = 1
@@ -97,7 +98,7 @@ def test_bad_conduction_input_names_the_field(kw, field):
 def test_hrs_resistances_of_16_resets_have_no_decade_gap(tmp_path):
     """One formed 8x8x12 HfO2 cell, RESET 16 times from the same formed state with 16 random streams
     (cycle-to-cycle spread): sorted log10 R_HRS (read at 0.1 V) has no gap wider than one decade."""
-    cell = kmc.VCMCell("HfO2", shape=SHAPE, seed=1, max_events_per_step=1000)
+    cell = kmc.VCMCell("HfO2", shape=SHAPE, seed=1, max_events_per_step=1000, conduction="tunnel")
     cell.forming(v_max=4.0, v_step=0.1, quiet=True)
     cell.save(tmp_path / "formed.npz")
     r = []
