@@ -72,7 +72,10 @@ def test_vcm_ensemble_forms_at_a_higher_voltage_than_it_sets(tmp_path):
     assert np.all(V_form > V_set.max(axis=1))
     assert np.all((2.0 < V_form) & (V_form <= 3.5))
     assert np.all(np.isfinite(ds["V_reset"].values)) and np.all(ds["V_reset"].values < 0)
-    assert np.all(ds["R_HRS"].values[:, 1:] > 5 * ds["R_LRS"].values[:, 1:])
+    # every RESET raises R; most by far more than 5x (since issue #23 the O ions are mobile, as they
+    # should be, and an occasional RESET of a 6x6x10 cell is shallow)
+    ratio = ds["R_HRS"].values[:, 1:] / ds["R_LRS"].values[:, 1:]
+    assert np.all(ratio > 1) and np.median(ratio) > 5
     # same device streams as a single-device run: device 2 does not depend on devices 0 and 1
     from kmc.parallel import load_ensemble_config, simulate_device
     alone = simulate_device(load_ensemble_config(cfg), 3, 2)
