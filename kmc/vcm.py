@@ -5,24 +5,32 @@ electrode (plane k = -1, grounded) and a top active electrode (plane k = nz, vol
 (:mod:`kmc._vcm_kernels`): Frenkel-pair generation (barrier E_g - b|E|, lower at the active
 interface), vacancy hops, oxygen-ion hops, vacancy-ion recombination, and oxygen exchange with
 the active electrode (absorption into / injection from its oxygen reservoir). Hops have
-r = ν exp(-(E_a + ½ z (φ_n - φ_s))/k_B T), i.e. E_a - ½ q a E_∥ (DESIGN.md §4.2; Guan, Yu & Wong,
-IEEE EDL 33, 1405 (2012); Padovani et al., IEEE TED 62, 1998 (2015)).
+r = ν exp(-(E_a + ½ ΔW)/k_B T) with ΔW the exact electrostatic energy change (self-interaction
+excluded, image energies included), i.e. E_a - ½ q a E_∥ for a small field (DESIGN.md §4.2; Guan, Yu &
+Wong, IEEE EDL 33, 1405 (2012); Padovani et al., IEEE TED 62, 1998 (2015)).
 
-Coupling (every ``field_update_events`` events and whenever the voltage changes):
+Electrostatics: φ = φ_applied + Σ_j z_j e G(·, j) with G the lattice Green's function of the cell
+(electrodes grounded, images included; a table of nz Poisson solves, :func:`kmc.grid.green_table`).
+Every event that moves a charge updates φ incrementally in O(N), and the rates that read a
+potential that moved by more than ``phi_tolerance_kT`` are recomputed (see :mod:`kmc._vcm_kernels`).
 
-1. current: resistor network over lattice bonds (both ends vacancies: g_vac, hopping along a
-   filament; one end a vacancy: g_trap, trap-assisted tunnelling; oxide: g_ox; an electrode counts
-   as a vacancy end);
-   compliance (positive polarity, as for SET/forming with a 1T1R or source-measure unit): the cell
-   voltage is limited to I_cc/G;
-2. potential φ = φ_network(V_cell) + φ_charges, φ_charges from finite-difference Poisson with the
-   charges of isolated V_O^2+ and O_i^2-; vacancies connected to an electrode through vacancies
-   are part of the metallic filament and neutral;
-   The generation barrier E_g - b|E| uses the field of φ_network (applied field, enhanced at a
-   filament tip): the Lorentz factor in b refers to the macroscopic field, and the near field of
-   neighbouring charged defects is not part of the thermochemical model;
-3. temperature: steady heat diffusion with the Joule power of the network as source, electrodes
-   held at the ambient temperature.
+Coupling (every ``field_update_events`` events, after ``field_update_changes`` vacancy/reservoir
+changes, and whenever the voltage changes):
+
+1. current, ``conduction="lattice"`` (default): resistor network over lattice bonds (both ends
+   vacancies: g_vac, hopping along a filament; one end a vacancy: g_trap; oxide: g_ox; an electrode
+   counts as a vacancy end), φ_applied = its node potential; ``conduction="tunnel"``: the vacancy
+   network of :mod:`kmc.vcm_conduction` (metallic filament, field- and temperature-dependent
+   trap-to-trap tunnelling), φ_applied = dielectric Laplace solution with the filament held at its
+   network potential. Compliance (positive polarity, as for SET/forming with a 1T1R or a
+   source-measure unit) limits the cell voltage;
+2. the charges (isolated V_O^2+, O_i^2-; vacancies connected to an electrode through vacancies are
+   the metallic filament and neutral) keep their incremental potential, checked against Poisson.
+   The generation barrier E_g - b|E| uses the field of φ_applied (enhanced at a filament tip): the
+   Lorentz factor in b refers to the macroscopic field, and the near field of neighbouring charged
+   defects is not part of the thermochemical model;
+3. temperature: steady heat diffusion with the Joule power as source, electrodes held at the
+   ambient temperature.
 """
 
 from __future__ import annotations
