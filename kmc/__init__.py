@@ -16,10 +16,10 @@ from kmc.fenwick import FenwickTree, PyFenwickTree
 from kmc.io import load
 from kmc.lattice_gas import LatticeGas
 
-__all__ = ["KMCModel", "FenwickTree", "PyFenwickTree", "LatticeGas", "VCMCell", "ECMCell", "DecomposedLatticeGas",
+__all__ = ["KMCModel", "FenwickTree", "PyFenwickTree", "LatticeGas", "ExclusionLatticeGas", "VCMCell", "ECMCell", "DecomposedLatticeGas",
            "run_ensemble", "ensemble_statistics", "load", "validation"]
 
-_LAZY = {"VCMCell": "kmc.vcm", "ECMCell": "kmc.ecm", "DecomposedLatticeGas": "kmc.decomposition",
+_LAZY = {"VCMCell": "kmc.vcm", "ExclusionLatticeGas": "kmc.exclusion_gas", "ECMCell": "kmc.ecm", "DecomposedLatticeGas": "kmc.decomposition",
          "run_ensemble": "kmc.parallel", "ensemble_statistics": "kmc.parallel"}
 
 
