@@ -51,9 +51,11 @@ def _run_step(cell, step, quiet, snapshots):
                       snapshots=snapshots)
 
 
-#: memory of a VCM cell per lattice site: ~15 event slots (rate, index) plus occupation, potential,
-#: temperature and field arrays (an estimate from the arrays VCMCell allocates; checked before building it)
-BYTES_PER_SITE = 320
+#: memory of a VCM cell per lattice site: ~15 event slots (rate, index), the touched-event buffer of the
+#: incremental electrostatics (37 int64), occupation, potential, temperature and field arrays (an estimate
+#: from the arrays VCMCell allocates, without the Green's table of 8 nz bytes per site and the sparse
+#: factorizations; checked before building it)
+BYTES_PER_SITE = 1000
 
 
 def run_stamp(cfg) -> dict:

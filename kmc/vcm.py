@@ -209,7 +209,9 @@ class VCMCell(KMCModel):
         self._par = par
         n = g.n
         self._init_engine(n * VK.NE, engine=engine, seed=seed)
-        self.max_touched = 45 * (n + 4) + len(g.top) + 8    # 45 >= events one site change can touch
+        # touched events: <= 37 per site whose potential moved (12 own hops, 2 x 2 hop-ins from each of
+        # 6 neighbours when nx or ny = 2, injection) plus the direct touches of one event (2 x 45)
+        self.max_touched = 37 * n + 2 * 45 + len(g.top) + 8
         self._touched = np.zeros(self.max_touched, dtype=np.int64)
         self.vac = np.zeros(n, dtype=np.int8)
         self.ion = np.zeros(n, dtype=np.int8)
