@@ -1,35 +1,92 @@
-"""Time per backward-Euler step of the FiPy Mott filament model vs number of cells.
+"""FiPy Mott filament: legacy core (FiPy terms, rebuilt every solve) beside the fast core.
 
     python benchmarks/continuum_step.py [--quick]
+
+(a) 100x100 axisymmetric VO2 (r 100 nm, L 50 nm), 6 V through 20 kOhm, from ambient:
+    1. the same fixed steps on both cores (per-step cost: assembly, linear solver, sweeps);
+    2. ``transient`` with each core's own step control (legacy: dT_max = 5 K cap; fast: local-error
+       estimate, step_tol) -> seconds per simulated ns;
+    3. fast-core linear solvers against each other (same fixed steps);
+    the easy case 3 V through 10 kOhm at 1e4 cells: wall time of 1000 fixed steps (extrapolated
+    from the steps run in --quick).
+(b) full mode only: the VO2 relaxation oscillation (R_s = 100 kOhm, C = 20 fF, V_s = 22.5 V) on the
+    fast core at 16x8, 32x16 and 64x32 cells: wall time per period and frequency.
+Absolute times depend on the machine load; the ratios printed in one run are the result.
 """
+
+from __future__ import annotations
 
 import argparse
 import time
 
 from continuum import Circuit, MottFilament
+from continuum.lumped import oscillation_frequency
 
 
-def time_step(n_lat: int, n_vert: int, steps: int) -> float:
-    dev = MottFilament("VO2", "axisymmetric", 100e-9, 50e-9, (n_lat, n_vert), 300.0, Circuit(3.0, 1e4))
-    dt = dev.thermal_time
-    dev.advance(dt)  # warm-up (assembly caches)
+def vo2(n, circuit, core, **kw):
+    return MottFilament("VO2", "axisymmetric", 100e-9, 50e-9, n, 300.0, circuit, core=core, **kw)
+
+
+def fixed_steps(n, circuit, core, dt, steps, **kw) -> tuple[float, float]:
+    """(seconds per step, final T_max) for ``steps`` fixed steps of ``dt`` after one warm-up step."""
+    dev = vo2(n, circuit, core, **kw)
+    dev.advance(dt, dT_max=1e9)
     t0 = time.perf_counter()
     for _ in range(steps):
-        dev.advance(dt)
-    return (time.perf_counter() - t0) / steps
+        dev.advance(dt, dT_max=1e9)
+    return (time.perf_counter() - t0) / steps, float(dev.T.value.max())
+
+
+def per_ns(n, circuit, core, t_end) -> tuple[float, int, float]:
+    dev = vo2(n, circuit, core)
+    t0 = time.perf_counter()
+    ds = dev.transient(t_end, 1e-10, n_snapshots=0)
+    wall = time.perf_counter() - t0
+    return wall / (t_end * 1e9), ds.sizes["t"] - 1, float(ds.T_max[-1])
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--quick", action="store_true", help="fewer steps (CI)")
+    ap.add_argument("--quick", action="store_true", help="short runs (CI)")
     args = ap.parse_args()
-    steps = 3 if args.quick else 10
-    ref = None
-    print(f"{'cells':>8} {'grid':>10} {'s/step':>10} {'ratio':>7}")
-    for n_lat, n_vert in ((40, 25), (125, 80)):
-        s = time_step(n_lat, n_vert, steps)
-        ref = ref or s
-        print(f"{n_lat * n_vert:>8} {f'{n_lat}x{n_vert}':>10} {s:>10.4f} {s / ref:>7.2f}")
+    q = args.quick
+    n = (100, 100)
+    hard = Circuit(6.0, 2e4)
+    print("(a) 100x100 axisymmetric VO2, 6 V through 20 kOhm")
+    steps = 2 if q else 5
+    dt = 2e-11
+    leg, T_leg = fixed_steps(n, hard, "legacy", dt, steps)
+    new, T_new = fixed_steps(n, hard, "fast", dt, steps)
+    print(f"  fixed dt = {dt:g} s, {steps} steps   legacy {leg:8.3f} s/step   fast {new:8.3f} s/step   "
+          f"speed-up {leg / new:6.1f}x   (T_max {T_leg:.3f} / {T_new:.3f} K)")
+    t_end = 3e-10 if q else 2e-9
+    leg, n_leg, T_leg = per_ns(n, hard, "legacy", t_end)
+    new, n_new, T_new = per_ns(n, hard, "fast", t_end)
+    print(f"  transient to {t_end:g} s  legacy {leg:8.2f} s/ns ({n_leg} steps)   fast {new:8.2f} s/ns ({n_new} steps)   "
+          f"speed-up {leg / new:6.1f}x   (T_max {T_leg:.3f} / {T_new:.3f} K)")
+    if not q:
+        for solver in ("lu-colamd", "lu", "cg", "auto"):
+            s, _ = fixed_steps(n, hard, "fast", dt, steps, linear_solver=solver)
+            print(f"  fast core, linear_solver={solver:10s} {s:8.3f} s/step")
+    easy = Circuit(3.0, 1e4)
+    steps = 3 if q else 20
+    dt = 1.4e-10
+    leg, _ = fixed_steps(n, easy, "legacy", dt, steps)
+    new, _ = fixed_steps(n, easy, "fast", dt, steps)
+    print(f"  easy case 3 V / 10 kOhm, 1e4 cells: 1000 steps  legacy {1000 * leg:7.1f} s   fast {1000 * new:7.1f} s   "
+          f"speed-up {leg / new:6.1f}x")
+    if q:
+        return
+    print("(b) VO2 relaxation oscillation, R_s 100 kOhm, C 20 fF, V_s 22.5 V (fast core)")
+    for cells in ((16, 8), (32, 16), (64, 32)):
+        dev = vo2(cells, Circuit(22.5, 1e5, 2e-14), "fast", tol_T=1e-2)
+        t0 = time.perf_counter()
+        ds = dev.transient(8e-9, 1e-10, n_snapshots=0)
+        wall = time.perf_counter() - t0
+        f = oscillation_frequency(ds.t, ds.V, discard=0.2)
+        periods = 8e-9 * f
+        print(f"  {cells[0]:3d}x{cells[1]:<3d} f = {f / 1e6:7.1f} MHz   {wall / max(periods, 1e-9):7.1f} s per period   "
+              f"5 periods {5 * wall / max(periods, 1e-9) / 60:6.2f} min")
 
 
 if __name__ == "__main__":

@@ -83,7 +83,7 @@ class MottFilament:
                  lateral: str = "heat_sink", depth_m: float | None = None, hysteresis: bool = False,
                  T_limit_K: float = 5000.0, perturbation_K: float = 0.0, seed=None,
                  tol_T: float = 1e-3, tol_V: float = 1e-4, max_sweeps: int = 30, core: str = "fast",
-                 linear_solver: str = "lu", step_tol: float = 1e-2, anderson_depth: int = 4):
+                 linear_solver: str = "auto", step_tol: float = 1e-2, anderson_depth: int = 4):
         self.params = _material(material)
         self.material = self.params.name or "custom"
         if conductivity is None:
@@ -168,8 +168,9 @@ class MottFilament:
         self._heat_dir = heat_dir
         self._g_heat = self.kappa * self._op.geo                          # W/K per face
         self._sink_arr = sink
-        self._charge_solver = LinearSolver(self.linear_solver)
-        self._heat_solver = LinearSolver(self.linear_solver)
+        kind = "lagged" if self.linear_solver == "auto" else self.linear_solver
+        self._charge_solver = LinearSolver(kind, rtol=1e-11)
+        self._heat_solver = LinearSolver(kind, rtol=1e-11)
         self._gsig = np.zeros(g.mesh.numberOfFaces)
         self._phi = np.zeros(g.mesh.numberOfCells)
         self._T_old = np.asarray(self.T.value).copy()
@@ -603,18 +604,28 @@ class MottFilament:
 
         ``hist`` is (T, V, h) of the previous accepted step or None.  Returns (taken, next h, hist).
         """
-        dt_min = 1e-9 * self.thermal_time
+        dt_min = 1e-6 * self.thermal_time
         state = self._state()
         T_n, V_n = state[0], state[1]
+        self._fail_reason = "local error above step_tol"
+        runaway = None
         while True:
             if hist is not None:
                 T_p, V_p, h_p = hist
                 r = h / h_p
                 T_pred, V_pred, w = T_n + r * (T_n - T_p), V_n + r * (V_n - V_p), h / (h + h_p)
                 ok, dT, dV = self._step(h, circuit, T_guess=np.maximum(T_pred, self.T0 * 0.5), V_guess=V_pred)
-            else:
-                T_pred, V_pred, w = T_n, V_n, 0.5
+            else:                   # first step: step doubling (one step h against two of h / 2)
                 ok, dT, dV = self._step(h, circuit)
+                if ok:
+                    T_pred, V_pred, w = np.asarray(self.T.value).copy(), self.V, 1.0
+                    self._restore(state)
+                    ok, _, _ = self._step(0.5 * h, circuit)
+                    if ok:
+                        half = (np.asarray(self.T.value).copy(), self.V, 0.5 * h)
+                        ok, _, _ = self._step(0.5 * h, circuit)
+                        dT = float(np.max(np.abs(np.asarray(self.T.value) - T_n)))
+                        dV = abs(self.V - V_n)
             if ok:
                 T_new = np.asarray(self.T.value)
                 scale = self.step_tol * max(float(T_new.max()) - self.T0, float(T_n.max()) - self.T0, 1.0)
@@ -624,16 +635,25 @@ class MottFilament:
                 if err <= 1.0 and dT <= dT_cap and dV <= dV_cap:
                     self._update_branch()
                     grow = min(2.0, max(0.2, 0.9 / np.sqrt(max(err, 1e-12))))
+                    if hist is None:
+                        return h, h * grow, half
                     return h, h * grow, (T_n, V_n, h)
                 factor = min(0.9, max(0.2, 0.9 / np.sqrt(err))) if err > 1.0 else 0.5
             else:
                 factor = 0.25
             self.n_rejected += 1
+            if "runaway" in self._fail_reason:
+                runaway = self._fail_reason
             self._restore(state)
             h *= factor
             if h < dt_min:
+                if runaway is None and hist is not None:
+                    rate = (float(T_n.max()) - float(hist[0].max())) / hist[2]      # K/s
+                    if rate * self.thermal_time > self.T_limit - float(T_n.max()):
+                        runaway = (f"thermal runaway, T_max = {T_n.max():.4g} K rising at {rate:.3g} K/s would pass "
+                                   f"T_limit_K = {self.T_limit:g} K within one thermal time")
                 raise ConvergenceError(f"MottFilament: no acceptable time step down to {dt_min:.3g} s at t = {self.t:.4g} s: "
-                                       f"{getattr(self, '_fail_reason', 'local error above step_tol')}; refine the mesh, "
+                                       f"{runaway or self._fail_reason}; refine the mesh, "
                                        f"raise max_sweeps or step_tol, or add series resistance")
 
     def reset(self) -> None:

@@ -13,17 +13,28 @@ FiPy's cylindrical meshes store face areas and cell volumes per radian; :attr:`G
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
 
-from continuum._fipy import fipy  # noqa: E402  (serial FiPy, also under mpiexec)
+from continuum._fipy import fipy
 
-from matsim.core import validate  # noqa: E402
-from matsim.core.errors import ConfigError  # noqa: E402
+from matsim.core import validate
+from matsim.core.errors import ConfigError
 
 GEOMETRIES = ("axisymmetric", "2d")
+MIN_CELLS_3D = 2  # per axis of a Cartesian 3-D box
+
+
+def face_tables(mesh, area_factor: float = 1.0):
+    """(c0, c1, interior, d, area) of every face of a FiPy mesh: its cells (c1 = -1 at the boundary),
+    centre-centre distance (centre-face at the boundary), m, and area in m^2 (FiPy's per-radian
+    areas of cylindrical grids times ``area_factor``)."""
+    ids = np.asarray(mesh.faceCellIDs.filled(-1))
+    c0, c1 = ids[0], ids[1]
+    d = np.asarray(mesh._cellDistances)
+    area = np.asarray(mesh._faceAreas) * area_factor
+    return c0, c1, c1 >= 0, d, area
 MIN_CELLS = 4  # per direction: fewer cannot resolve a filament or the Joule parabola
 
 
@@ -147,11 +158,7 @@ class Geometry:
     # ------------------------------------------------------------------ conservative Joule heat
     def _face_tables(self):
         if not hasattr(self, "_ft"):
-            ids = np.asarray(self.mesh.faceCellIDs.filled(-1))
-            c0, c1 = ids[0], ids[1]
-            d = np.asarray(self.mesh._cellDistances)          # centre-centre, or centre-face at the boundary
-            area = np.asarray(self.mesh._faceAreas) * self.area_factor
-            self._ft = (c0, c1, c1 >= 0, d, area)
+            self._ft = face_tables(self.mesh, self.area_factor)
         return self._ft
 
     def face_power(self, phi_cells, phi_faces, sigma_faces) -> np.ndarray:
@@ -171,3 +178,55 @@ class Geometry:
         np.add.at(q, c0, np.where(interior, 0.5 * p, p))
         np.add.at(q, c1[interior], 0.5 * p[interior])
         return q / self.cell_volumes
+
+
+@dataclass
+class Box3D:
+    """Cartesian 3-D box meshed with :class:`fipy.Grid3D` (x, y lateral, z vertical; lengths in m).
+
+    ``dz`` may be a sequence (layers of different cell heights, bottom to top).  Every axis needs at
+    least 2 cells (:data:`MIN_CELLS_3D`).
+    """
+
+    dx: float
+    dy: float
+    dz: np.ndarray
+    nx: int
+    ny: int
+    mesh: fipy.meshes.mesh.Mesh
+
+    @classmethod
+    def build(cls, nx: int, ny: int, dx: float, dy: float, dz) -> "Box3D":
+        nx = validate.positive_int("n_cells (x)", nx, MIN_CELLS_3D)
+        ny = validate.positive_int("n_cells (y)", ny, MIN_CELLS_3D)
+        dz = np.atleast_1d(np.asarray(dz, dtype=float))
+        if dz.size < MIN_CELLS_3D:
+            raise ConfigError("n_cells (z)", int(dz.size), f"an integer >= {MIN_CELLS_3D}")
+        validate.positive("dz", dz, "m")
+        dx, dy = validate.positive("dx", dx, "m"), validate.positive("dy", dy, "m")
+        mesh = fipy.Grid3D(nx=nx, ny=ny, nz=dz.size, dx=dx, dy=dy, dz=dz)
+        return cls(float(dx), float(dy), dz, nx, ny, mesh)
+
+    area_factor = 1.0
+
+    @property
+    def cell_volumes(self) -> np.ndarray:
+        return np.asarray(self.mesh.cellVolumes)
+
+    @property
+    def centers(self) -> np.ndarray:
+        """(3, n_cells) cell centres, m."""
+        return np.asarray(self.mesh.cellCenters)
+
+    def _face_tables(self):
+        if not hasattr(self, "_ft"):
+            self._ft = face_tables(self.mesh, 1.0)
+        return self._ft
+
+    def z_faces(self, z: float) -> np.ndarray:
+        """Boolean mask of the exterior faces lying in the plane z (m), i.e. the bottom or the top."""
+        fc = np.asarray(self.mesh.faceCenters)
+        ext = np.asarray(self.mesh.exteriorFaces)
+        tol = 1e-6 * float(self.dz.min())
+        normal_z = np.abs(np.asarray(self.mesh.faceNormals)[2]) > 0.5
+        return ext & normal_z & (np.abs(fc[2] - z) < tol)
