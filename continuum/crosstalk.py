@@ -183,3 +183,18 @@ def axisymmetric_pad_rth(material="VO2", pad_radius_m: float = 56.4e-9, domain_r
     P = np.where(dev, vol, 0.0) / np.sum(vol[dev])
     dT = spla.spsolve(K, P)
     return float(np.sum(dT[dev] * vol[dev]) / np.sum(vol[dev]))
+
+
+def crosstalk_vs_pitch(pitches_m, material="VO2", pad_m: float = 100e-9, thickness_m: float = 50e-9,
+                       **kw) -> xr.Dataset:
+    """Two pads side by side at each pitch: R_self, R_mutual (K/W) and coupling R_mutual / R_self
+    over ``pitch`` (m); ``kw`` as :func:`thermal_crosstalk` (e.g. substrate_m, cells_per_pad)."""
+    pitches = np.atleast_1d(validate.positive("pitches_m", pitches_m, "m"))
+    rows = [thermal_crosstalk(material, (2, 1), float(p), pad_m, thickness_m, **kw).R_th.values for p in pitches]
+    R_self = np.array([r[0, 0] for r in rows])
+    R_mut = np.array([r[0, 1] for r in rows])
+    return xr.Dataset({"R_self": ("pitch", R_self, {"units": "K/W"}), "R_mutual": ("pitch", R_mut, {"units": "K/W"}),
+                       "coupling": ("pitch", R_mut / R_self, {"units": "1"})},
+                      coords={"pitch": ("pitch", pitches, {"units": "m"})},
+                      attrs={"model": "continuum.crosstalk.crosstalk_vs_pitch", "pad_m": pad_m,
+                             "thickness_m": thickness_m, **{k: str(v) for k, v in kw.items()}})

@@ -60,3 +60,14 @@ def plot_waveform(ds, path=None):
     axes[2].set_ylabel("T_max (K)")
     axes[2].set_xlabel("t (ns)")
     return _save(fig, path)
+
+
+def plot_crosstalk(ds, path=None, ax=None, label=None):
+    """Thermal coupling R_mutual / R_self of two pads against pitch (``crosstalk_vs_pitch``)."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(4.5, 3.5))
+    ax.semilogy(ds.pitch.values * 1e9, ds.coupling.values, "o-", label=label)
+    ax.set_xlabel("pitch (nm)")
+    ax.set_ylabel("R_mutual / R_self")
+    if label:
+        ax.legend(fontsize=8)
+    return _save(fig, path)

@@ -35,7 +35,8 @@ from continuum.circuit import Circuit
 from continuum.filament import MottFilament
 
 DEVICE_KEYS = ("material", "geometry", "radius_m", "thickness_m", "n_cells", "T_ambient_K", "lateral",
-               "electrode_thermal_resistance", "depth_m", "hysteresis", "T_limit_K", "perturbation_K", "seed")
+               "electrode_thermal_resistance", "depth_m", "hysteresis", "T_limit_K", "perturbation_K", "seed",
+               "core", "step_tol", "linear_solver")
 CIRCUIT_KEYS = ("V_source", "R_series", "C_parallel")
 RUN_KEYS = ("experiment", "t_end", "dt", "currents", "voltages", "refine_snapback", "circuit")
 
