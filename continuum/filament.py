@@ -414,6 +414,8 @@ class MottFilament:
                 self.joule_slope.setValue(0.0)
                 self.V, self.G, self.t = V, G, t_new
                 return True, float(np.max(np.abs(T_k - T_start))), abs(V - V_old)
+            if acc is not None and it == self.max_sweeps // 2:
+                acc = None          # Anderson has not converged: finish with plain (damped-source) Picard
             if acc is not None:
                 x = acc.step(T_k, T_new)
                 if not np.all(np.isfinite(x)) or x.min() < 0.5 * self.T0 or x.max() > self.T_limit:
