@@ -85,7 +85,7 @@ def sweep_tasks(config: dict, params: dict[str, list]) -> list[dict]:
     for combo in itertools.product(*(params[n] for n in names)):
         cfg = dict(config)
         cfg["circuit"] = dict(config.get("circuit") or {})
-        for n, v in zip(names, combo):
+        for n, v in zip(names, combo, strict=True):
             if n in CIRCUIT_KEYS:
                 cfg["circuit"][n] = v
             elif n in DEVICE_KEYS or n in ("t_end", "dt"):
@@ -93,7 +93,7 @@ def sweep_tasks(config: dict, params: dict[str, list]) -> list[dict]:
             else:
                 raise ConfigError("--param", n, "a device key (" + ", ".join(DEVICE_KEYS) + ") or a circuit key ("
                                   + ", ".join(CIRCUIT_KEYS) + ")")
-        tasks.append({"config": cfg, "values": dict(zip(names, combo))})
+        tasks.append({"config": cfg, "values": dict(zip(names, combo, strict=True))})
     return tasks
 
 
