@@ -27,7 +27,7 @@ def test_vo2_oscillation_frequency_depends_on_the_grid_and_stops_at_32x16():
     f = {}
     for cells in ((16, 8), (32, 16)):
         dev = MottFilament("VO2", "axisymmetric", 100e-9, 50e-9, cells, 300.0, VO2_CELL, tol_T=1e-2)
-        ds = dev.transient(6e-9, 1e-10, n_snapshots=0)
+        ds = dev.transient(8e-9, 1e-10, n_snapshots=0)
         f[cells] = oscillation_frequency(ds.t, ds.V, discard=0.2)
         if cells == (32, 16):
             assert ds.T_max.values[-1] < 340.0              # settled on the insulating branch
