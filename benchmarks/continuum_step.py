@@ -99,10 +99,10 @@ def main() -> None:
         f = oscillation_frequency(ds.t, ds.V, discard=0.2)
         if f == 0:
             print(f"  {cells[0]:3d}x{cells[1]:<3d} no oscillation in 8 ns (V = {float(ds.V[-1]):.3f} V, T_max = "
-                  f"{float(ds.T_max[-1]):.1f} K: the load line crosses the insulating branch)   wall {wall:.1f} s")
+                  f"{float(ds.T_max[-1]):.1f} K: the load line crosses the insulating branch)   CPU {wall:.1f} s")
             continue
         periods = 8e-9 * f
-        print(f"  {cells[0]:3d}x{cells[1]:<3d} f = {f / 1e6:7.1f} MHz   {wall / periods:7.1f} s per period   "
+        print(f"  {cells[0]:3d}x{cells[1]:<3d} f = {f / 1e6:7.1f} MHz   {wall / periods:7.1f} CPU s per period   "
               f"5 periods {5 * wall / periods / 60:6.2f} min")
 
 
