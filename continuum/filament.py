@@ -152,6 +152,7 @@ class MottFilament:
         else:
             self._build_fipy_terms()
         self._update_sigma()
+        self._sync()
 
     def _build_fast(self, sink: np.ndarray) -> None:
         """Fixed-pattern operators of the fast core (continuum.fastcore), built once per mesh."""
@@ -169,8 +170,8 @@ class MottFilament:
         self._g_heat = self.kappa * self._op.geo                          # W/K per face
         self._sink_arr = sink
         kind = "lagged" if self.linear_solver == "auto" else self.linear_solver
-        self._charge_solver = LinearSolver(kind, rtol=1e-11)
-        self._heat_solver = LinearSolver(kind, rtol=1e-11)
+        self._charge_solver = LinearSolver(kind, rtol=1e-9)
+        self._heat_solver = LinearSolver(kind, rtol=1e-9)
         self._gsig = np.zeros(g.mesh.numberOfFaces)
         self._phi = np.zeros(g.mesh.numberOfCells)
         self._T_old = np.asarray(self.T.value).copy()
@@ -203,7 +204,8 @@ class MottFilament:
             raise ConvergenceError(f"MottFilament: conductivity became non-finite or <= 0 at t = {self.t:.4g} s "
                                    f"(T range {T.min():.4g}..{T.max():.4g} K)")
         self._sig = np.asarray(s, dtype=float)
-        self.sigma.setValue(s)
+        if self.core == "legacy":
+            self.sigma.setValue(s)
 
     def _solve_charge(self) -> None:
         """div(sigma grad phi_1) = 0 with phi_1 = 1 on top, 0 at the bottom, for the present sigma."""
@@ -215,7 +217,12 @@ class MottFilament:
         A = op.matrix(self._gsig, 0.0, self._charge_dir)
         b = op.dirichlet_rhs(self._gsig, self._charge_dir, self._charge_vals)
         self._phi = self._charge_solver.solve(A, b)
-        self.phi1.setValue(self._phi)
+
+    def _sync(self) -> None:
+        """Fast core: copy sigma and phi_1 into the FiPy variables (for observables; once per step)."""
+        if self.core == "fast":
+            self.sigma.setValue(self._sig)
+            self.phi1.setValue(self._phi)
 
     def _solve_heat(self, dt: float, joule: np.ndarray, slope: np.ndarray) -> np.ndarray:
         """Backward-Euler heat step with source joule + slope T (W/m^3); returns the new T (K)."""
@@ -273,7 +280,7 @@ class MottFilament:
 
     def _field_pattern(self) -> np.ndarray:
         """|grad phi_1| (1/m) per cell from the last potential solve."""
-        return np.sqrt(self._grad2() / np.asarray(self.sigma.value))
+        return np.sqrt(self._grad2() / self._sig)
 
     def _damped_pattern(self, T: np.ndarray, V: float) -> np.ndarray:
         """Field pattern |grad phi_1| updated by a local Newton step.
@@ -410,6 +417,7 @@ class MottFilament:
                 if fast:
                     self.T.setValue(T_k)
                 self._update_sigma(T_k)
+                self._sync()
                 self.joule.setValue(q)                                            # sigma |grad phi|^2
                 self.joule_slope.setValue(0.0)
                 self.V, self.G, self.t = V, G, t_new
@@ -668,6 +676,7 @@ class MottFilament:
         self._pattern = None
         self._T_prev = np.asarray(self.T.value).copy()
         self._update_sigma()
+        self._sync()
 
     def transient(self, t_end: float, dt: float, *, n_snapshots: int = 5, dT_max: float | None = None,
                   dV_rel: float | None = None, quiet: bool = True, max_steps: int = 200000) -> xr.Dataset:
