@@ -39,7 +39,7 @@ def test_vo2_oscillation_frequency_depends_on_the_grid_and_stops_at_32x16():
 @pytest.mark.slow
 def test_nbo2_load_line_through_the_ndr_oscillates_in_the_ghz_range():
     dev = MottFilament("NbO2", "axisymmetric", 50e-9, 20e-9, (8, 5), 300.0, Circuit(20.9, 1e5, 1e-14), tol_T=1e-2)
-    ds = dev.transient(6e-9, 1e-10, n_snapshots=0)
+    ds = dev.transient(4e-9, 1e-10, n_snapshots=0)
     f = oscillation_frequency(ds.t, ds.V, discard=0.2)
     assert 1e9 < f < 10e9
     assert ds.T_max.values.max() > 1070.0                     # each spike crosses the NbO2 IMT
@@ -47,6 +47,6 @@ def test_nbo2_load_line_through_the_ndr_oscillates_in_the_ghz_range():
     # a load line meeting the insulating branch (V_s = 14 V): a steady state
     dev.circuit = Circuit(14.0, 1e5, 1e-14)
     dev.reset()
-    off = dev.transient(4e-9, 1e-10, n_snapshots=0)
+    off = dev.transient(3e-9, 1e-10, n_snapshots=0)
     assert oscillation_frequency(off.t, off.V, discard=0.3) == 0.0
     assert off.T_max.values[-1] < 1070.0
