@@ -30,13 +30,12 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 import xarray as xr
 
-from matsim.core import validate
-from matsim.core.errors import ConfigError
-from matsim.core.parameters import Parameter, ParameterSet
-
 from continuum.fastcore import FaceOperator
 from continuum.filament import _material
 from continuum.geometry import Box3D, Geometry
+from matsim.core import validate
+from matsim.core.errors import ConfigError
+from matsim.core.parameters import Parameter, ParameterSet
 
 
 def _thermal(material) -> tuple[float, float]:
@@ -93,7 +92,7 @@ def thermal_crosstalk(material="VO2", n_pads=(2, 2), pitch_m: float = 200e-9, pa
     k_ox, rc_ox = _thermal(material)
     k_sub, rc_sub = _layer(substrate, "substrate") if t_sub > 0 else (k_ox, rc_ox)
 
-    n_pitch = max(int(round(pitch / (pad / cpp))), cpp)
+    n_pitch = max(round(pitch / (pad / cpp)), cpp)
     dx = pitch / n_pitch
     nx, ny = npx * n_pitch, npy * n_pitch
     dz = np.concatenate([np.full(nz_sub, t_sub / max(nz_sub, 1)), np.full(nz_ox, L / nz_ox)])
@@ -111,7 +110,7 @@ def thermal_crosstalk(material="VO2", n_pads=(2, 2), pitch_m: float = 200e-9, pa
         under = (np.abs(x - cx) < 0.5 * pad) & (np.abs(y - cy) < 0.5 * pad)
         devices.append(under & in_oxide)
         sink |= top & (np.abs(fc[0] - cx) < 0.5 * pad) & (np.abs(fc[1] - cy) < 0.5 * pad)
-    cells_in_pad = int(round(np.sum(devices[0]) / nz_ox))
+    cells_in_pad = round(float(np.sum(devices[0])) / nz_ox)
     op = FaceOperator(box)
     g = op.harmonic(kappa) * op.geo
     K = op.matrix(g, 0.0, sink).tocsc()

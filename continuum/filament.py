@@ -19,23 +19,26 @@ retried with a smaller dt, and a run that cannot proceed raises :class:`Converge
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import xarray as xr
 
-from continuum._fipy import CellVariable, DiffusionTerm, ImplicitSourceTerm, TransientTerm
-
+from continuum._fipy import (
+    CellVariable,
+    DiffusionTerm,
+    ImplicitSourceTerm,
+    TransientTerm,
+)
+from continuum.circuit import Circuit
+from continuum.fastcore import SOLVERS, Anderson, FaceOperator, LinearSolver
+from continuum.geometry import Geometry
 from matsim import materials
 from matsim.core import units, validate
 from matsim.core.errors import ConfigError, ConvergenceError
 from matsim.core.parameters import ParameterSet
 from matsim.core.progress import progress
 from matsim.materials.conductivity import MottConductivity
-
-from continuum.circuit import Circuit
-from continuum.fastcore import SOLVERS, Anderson, FaceOperator, LinearSolver
-from continuum.geometry import Geometry
 
 THERMAL_KEYS = ("thermal_conductivity", "mass_density", "specific_heat")
 LATERAL = ("heat_sink", "insulating")

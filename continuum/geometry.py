@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from continuum._fipy import fipy
-
 from matsim.core import validate
 from matsim.core.errors import ConfigError
 
@@ -51,7 +50,7 @@ class Geometry:
     mesh: fipy.meshes.mesh.Mesh
 
     @classmethod
-    def build(cls, kind: str, radius_m: float, thickness_m: float, n_cells, depth_m: float | None = None) -> "Geometry":
+    def build(cls, kind: str, radius_m: float, thickness_m: float, n_cells, depth_m: float | None = None) -> Geometry:
         validate.one_of("geometry", kind, GEOMETRIES)
         radius = validate.positive("radius_m", radius_m, "m")
         thickness = validate.positive("thickness_m", thickness_m, "m")
@@ -196,7 +195,7 @@ class Box3D:
     mesh: fipy.meshes.mesh.Mesh
 
     @classmethod
-    def build(cls, nx: int, ny: int, dx: float, dy: float, dz) -> "Box3D":
+    def build(cls, nx: int, ny: int, dx: float, dy: float, dz) -> Box3D:
         nx = validate.positive_int("n_cells (x)", nx, MIN_CELLS_3D)
         ny = validate.positive_int("n_cells (y)", ny, MIN_CELLS_3D)
         dz = np.atleast_1d(np.asarray(dz, dtype=float))

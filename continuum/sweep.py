@@ -28,11 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from matsim.core.errors import ConfigError
-from matsim.core.parallel import get_comm, map_tasks
-
 from continuum.circuit import Circuit
 from continuum.filament import MottFilament
+from matsim.core.errors import ConfigError
+from matsim.core.parallel import get_comm, map_tasks
 
 DEVICE_KEYS = ("material", "geometry", "radius_m", "thickness_m", "n_cells", "T_ambient_K", "lateral",
                "electrode_thermal_resistance", "depth_m", "hysteresis", "T_limit_K", "perturbation_K", "seed",

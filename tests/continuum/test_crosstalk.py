@@ -4,7 +4,11 @@ pitch, and the self term against the 2-D axisymmetric R_th of the same pad."""
 import numpy as np
 import pytest
 
-from continuum.crosstalk import axisymmetric_pad_rth, crosstalk_parameters, thermal_crosstalk
+from continuum.crosstalk import (
+    axisymmetric_pad_rth,
+    crosstalk_parameters,
+    thermal_crosstalk,
+)
 from continuum.filament import _material
 from continuum.geometry import Box3D
 from matsim.core.errors import ConfigError

@@ -10,8 +10,8 @@ from continuum.lumped import oscillation_frequency
 from matsim.core.errors import ConfigError
 
 # VO2 relaxation oscillator of test_oscillation.py at 8x4 cells
-OSC = dict(material="VO2", geometry="axisymmetric", radius_m=100e-9, thickness_m=50e-9, n_cells=(8, 4),
-           T_ambient_K=300.0, circuit=Circuit(22.5, 1e5, 2e-14), tol_T=1e-2)
+OSC = {"material": "VO2", "geometry": "axisymmetric", "radius_m": 100e-9, "thickness_m": 50e-9,
+       "n_cells": (8, 4), "T_ambient_K": 300.0, "circuit": Circuit(22.5, 1e5, 2e-14), "tol_T": 1e-2}
 # measured with core="legacy" (transient(6e-9, 1e-10, dT_max=20, dV_rel=0.05), 918 steps, 231 s on the
 # benchmark machine); the slow test below measures it again
 F_LEGACY_8x4 = 629.04e6
@@ -61,7 +61,7 @@ def test_fast_and_legacy_oscillation_frequencies_agree_within_2_percent_live():
     f = {}
     for core in ("legacy", "fast"):
         dev = MottFilament(**OSC, core=core)
-        kw = dict(dT_max=20.0, dV_rel=0.05) if core == "legacy" else {}
+        kw = {"dT_max": 20.0, "dV_rel": 0.05} if core == "legacy" else {}
         ds = dev.transient(6e-9, 1e-10, n_snapshots=0, **kw)
         f[core] = oscillation_frequency(ds.t, ds.V, discard=0.2)
     assert f["legacy"] > 0
