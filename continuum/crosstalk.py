@@ -197,3 +197,22 @@ def crosstalk_vs_pitch(pitches_m, material="VO2", pad_m: float = 100e-9, thickne
                       coords={"pitch": ("pitch", pitches, {"units": "m"})},
                       attrs={"model": "continuum.crosstalk.crosstalk_vs_pitch", "pad_m": pad_m,
                              "thickness_m": thickness_m, **{k: str(v) for k, v in kw.items()}})
+
+
+def disturb_rise(ds: xr.Dataset, powers_W) -> np.ndarray:
+    """Steady temperature rise (K) of every device when the devices dissipate ``powers_W`` (W, one
+    per pad, or a mapping {pad index: W}): dT = R_th @ P.  For a crossbar disturb estimate give the
+    switching cell's power; the other entries of the result are its neighbours' rises."""
+    R = np.asarray(ds.R_th)
+    n = R.shape[0]
+    if isinstance(powers_W, dict):
+        P = np.zeros(n)
+        for k, v in powers_W.items():
+            if not (isinstance(k, (int, np.integer)) and 0 <= k < n):
+                raise ConfigError("powers_W", k, f"pad indices 0..{n - 1}")
+            P[k] = validate.non_negative(f"powers_W[{k}]", v, "W")
+    else:
+        P = np.atleast_1d(validate.non_negative("powers_W", powers_W, "W")).astype(float)
+        if P.shape != (n,):
+            raise ConfigError("powers_W", P.shape, f"{n} powers (one per pad) or a mapping pad -> W")
+    return R @ P

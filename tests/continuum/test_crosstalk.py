@@ -7,6 +7,7 @@ import pytest
 from continuum.crosstalk import (
     axisymmetric_pad_rth,
     crosstalk_parameters,
+    disturb_rise,
     thermal_crosstalk,
 )
 from continuum.filament import _material
@@ -30,6 +31,12 @@ def test_2x2_matrix_is_reciprocal_positive_and_exported():
     assert ps["R_self"].unit == "K/W" and ps.si("R_self") == pytest.approx(R[0, 0])
     assert ps.si("coupling") == pytest.approx(R[0, 1] / R[0, 0])
     assert ps.si("C_th") == pytest.approx(ps.si("tau_thermal") / R[0, 0])
+    # disturb: 10 uW in pad 0 warms pad 0 by R_00 P and its neighbours by R_i0 P (superposition)
+    rise = disturb_rise(ds, {0: 1e-5})
+    np.testing.assert_allclose(rise, 1e-5 * R[:, 0])
+    np.testing.assert_allclose(disturb_rise(ds, [1e-5, 1e-5, 0, 0]), rise + 1e-5 * R[:, 1])
+    with pytest.raises(ConfigError, match="powers_W"):
+        disturb_rise(ds, [1e-5, 1e-5])
 
 
 def test_mutual_term_decays_with_pitch():
