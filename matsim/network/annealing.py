@@ -36,8 +36,10 @@ from matsim.core.rng import make_rng
 
 
 # ---- graphs ------------------------------------------------------------------------------------
-def as_weight_matrix(graph) -> np.ndarray:
-    """Symmetric weight matrix (zero diagonal) from a networkx graph, a dense or sparse matrix."""
+def as_weight_matrix(graph, nonnegative: bool = False) -> np.ndarray:
+    """Symmetric weight matrix (zero diagonal) from a networkx graph, a dense or sparse matrix.
+
+    ``nonnegative=True`` refuses negative weights (a crossbar stores them as conductances >= 0)."""
     if isinstance(graph, nx.Graph):
         if graph.number_of_nodes() == 0:
             raise ConfigError("graph", "empty graph", "a graph with at least 2 nodes")
@@ -57,6 +59,10 @@ def as_weight_matrix(graph) -> np.ndarray:
         raise ConfigError("graph", "asymmetric matrix", "an undirected graph (symmetric weights)")
     W = W.copy()
     np.fill_diagonal(W, 0.0)
+    if nonnegative and np.any(W < 0):
+        i, j = np.argwhere(W < 0)[0]
+        raise ConfigError("graph", f"negative weight {W[i, j]:g} on edge ({i}, {j})",
+                          "edge weights >= 0 (stored as crossbar conductances)")
     return W
 
 
@@ -125,6 +131,81 @@ def one_exchange_cut(graph, seed=0) -> float:
     return float(value)
 
 
+# ---- how a neuron reads its field ---------------------------------------------------------------
+class IdealField:
+    """h_i = sum_j J_ij s_j with relative conductance read noise: + sigma sqrt(sum_j J_ij^2) xi."""
+
+    source = "ideal J s + relative conductance noise"
+
+    def __init__(self, J: np.ndarray):
+        self.J = J
+        self.row_norm = np.sqrt((J * J).sum(axis=1))
+
+    def __call__(self, i: np.ndarray, s: np.ndarray, sigma: float, rng) -> np.ndarray:
+        h = np.einsum("rj,rj->r", self.J[i], s)
+        if sigma > 0:
+            h = h + sigma * self.row_norm[i] * rng.standard_normal(h.shape)
+        return h
+
+
+class CrossbarField:
+    """Field read through a solved :class:`~matsim.network.crossbar.Crossbar` (Cai et al. 2020 layout).
+
+    The weights W >= 0 are stored as conductances G_ij = G_min + (G_max - G_min) W_ij / max(W) in an
+    n x (n + 1) array; the extra column holds G_min everywhere (reference for the offset). Spins drive the
+    word lines with +-v_read. Bit-line current of column i: I_i = sum_j A_ji v_read s_j, where A is the
+    effective transfer matrix of the array with its wire resistances, found once by solving the array
+    (``Crossbar.solve_many``) for the n unit inputs (the cells are linear, so superposition is exact).
+    The field is h_i = -(I_i - I_ref) max(W) / ((G_max - G_min) v_read), and every read carries the
+    relative Gaussian current noise of ``Crossbar.read`` (``read_noise``): I (1 + sigma xi), on both the
+    column and the reference current; ``bits_adc`` quantizes each current over the largest possible
+    |I| (sum of the column's conductances times v_read).
+    """
+
+    source = "crossbar read (solved array, relative current noise)"
+
+    def __init__(self, W: np.ndarray, G_min: float = 1e-7, G_max: float = 1e-5, r_wire: float = 1.0,
+                 v_read: float = 0.1, bits_adc: int | None = None):
+        from matsim.network.crossbar import Crossbar
+        W = as_weight_matrix(W, nonnegative=True)
+        n = W.shape[0]
+        self.G_min = validate.positive("G_min", G_min, "S")
+        self.G_max = validate.positive("G_max", G_max, "S")
+        if self.G_max <= self.G_min:
+            raise ConfigError("G_max", G_max, f"a conductance above G_min = {G_min:g} S")
+        self.v_read = validate.positive("v_read", v_read, "V")
+        self.bits_adc = None if bits_adc is None else validate.positive_int("bits_adc", bits_adc, 2)
+        w_max = float(W.max()) if W.max() > 0 else 1.0
+        G = np.full((n, n + 1), self.G_min)
+        G[:, :n] += (self.G_max - self.G_min) * W / w_max
+        r = validate.non_negative("r_wire", r_wire, "Ohm")
+        self.crossbar = Crossbar(n, n + 1, G, r_wire_row=r, r_wire_col=r)
+        sol = self.crossbar.solve_many(self.v_read * np.eye(n), quiet=True)
+        self.A = sol.i_out / self.v_read                      # (n, n+1) S: I = (v_read s) @ A
+        self.scale = w_max / ((self.G_max - self.G_min) * self.v_read)
+        self.w_max = w_max
+        self.i_full = self.v_read * self.A.sum(axis=0)        # ADC range per column (A)
+        self.ideal_error = float(np.max(np.abs(self.A - G)) / self.G_max)   # IR drop: relative to G_max
+
+    def _adc(self, I: np.ndarray, col: np.ndarray) -> np.ndarray:
+        if self.bits_adc is None:
+            return I
+        from matsim.network.crossbar.operations import quantize
+        rng_ = self.i_full[col]
+        return quantize(I / rng_, self.bits_adc) * rng_
+
+    def __call__(self, i: np.ndarray, s: np.ndarray, sigma: float, rng) -> np.ndarray:
+        v = self.v_read * s
+        I = np.einsum("rj,jr->r", v, self.A[:, i])
+        I_ref = v @ self.A[:, -1]
+        if sigma > 0:
+            I = I * (1.0 + sigma * rng.standard_normal(I.shape))
+            I_ref = I_ref * (1.0 + sigma * rng.standard_normal(I_ref.shape))
+        ref = np.full(i.shape, self.A.shape[1] - 1)
+        h = -(self._adc(I, i) - self._adc(I_ref, ref)) * self.scale
+        return np.where(np.abs(h) < 1e-9 * self.w_max, 0.0, h)    # round-off of a tie (h = 0) stays a tie
+
+
 # ---- the Hopfield network ----------------------------------------------------------------------
 class HopfieldMaxCut:
     """Hopfield network solving max-cut with annealed read noise.
@@ -152,6 +233,7 @@ class HopfieldMaxCut:
             self._sigma = self._scheduled
         self.seed = seed
         self.noise_source = "relative read noise"
+        self.field = IdealField(self.J)
 
     def _scheduled(self, k: int, n_sweeps: int) -> float:
         f = k / max(n_sweeps - 1, 1)
@@ -186,6 +268,20 @@ class HopfieldMaxCut:
                            f"V_read {v0:g} -> {v1:g} V"
         return net
 
+    @classmethod
+    def from_crossbar(cls, graph, read_noise: float = 0.05, schedule: str = "linear", G_min: float = 1e-7,
+                      G_max: float = 1e-5, r_wire: float = 1.0, v_read: float = 0.1, bits_adc: int | None = None,
+                      seed=None) -> "HopfieldMaxCut":
+        """Fields read through a solved crossbar (:class:`CrossbarField`, weights >= 0) whose relative
+        current read noise ``read_noise`` (std/|I|, as in ``Crossbar.read``) is the annealing
+        temperature, lowered by ``schedule`` to 0 (e.g. by lengthening the sense integration time,
+        noise ~ 1/sqrt(t_int))."""
+        net = cls(graph, noise=read_noise, schedule=schedule, seed=seed)
+        net.field = CrossbarField(as_weight_matrix(graph, nonnegative=True), G_min, G_max, r_wire, v_read, bits_adc)
+        net.noise_source = (f"crossbar read noise {read_noise:g} (relative current), G {G_min:g}-{G_max:g} S, "
+                            f"r_wire {r_wire:g} Ohm, ADC {bits_adc or 'ideal'} bits")
+        return net
+
     def energy(self, s) -> np.ndarray:
         """Ising energy E = sum_{i<j} w_ij s_i s_j (= -s J s / 2)."""
         s = np.asarray(s, dtype=float)
@@ -200,8 +296,7 @@ class HopfieldMaxCut:
         n_sweeps = validate.positive_int("n_sweeps", n_sweeps)
         n_runs = validate.positive_int("n_runs", n_runs)
         rng = make_rng(self.seed)
-        n, J = self.n, self.J
-        row_norm = np.sqrt((J * J).sum(axis=1))
+        n = self.n
         sig = np.array([self._sigma(k, n_sweeps) for k in range(n_sweeps)], dtype=float)
         if not np.all(np.isfinite(sig)) or np.any(sig < 0):
             raise ConfigError("noise", "schedule", "finite relative noise values >= 0")
@@ -215,9 +310,7 @@ class HopfieldMaxCut:
             runs = np.arange(n_runs)
             for step in range(n):
                 i = order[:, step]
-                h = np.einsum("rj,rj->r", J[i], s)
-                if sig[k] > 0:          # read noise of the n conductances of row i, summed
-                    h = h + sig[k] * row_norm[i] * rng.standard_normal(n_runs)
+                h = self.field(i, s, sig[k], rng)
                 new = np.where(h > 0, 1.0, np.where(h < 0, -1.0, s[runs, i]))
                 s[runs, i] = new
             cuts[:, k] = cut_value(self.W, s)
@@ -229,22 +322,27 @@ class HopfieldMaxCut:
              "spins": (("run", "node"), s)},
             coords={"sweep": np.arange(1, n_sweeps + 1), "run": np.arange(n_runs), "node": np.arange(n)},
             attrs={"n_nodes": n, "n_edges": int(np.count_nonzero(np.triu(self.W))),
-                   "noise_source": self.noise_source, "schedule": self.schedule})
+                   "noise_source": self.noise_source, "schedule": self.schedule, "field": self.field.source})
         return ds
 
 
 def compare(graph, noise: float = 1.0, n_sweeps: int = 100, n_runs: int = 10, seed=0) -> dict:
-    """Cut quality of noisy annealing, the zero-noise network, one-exchange and the exact optimum
-    (enumeration when n <= 20). Returns a dict of mean final cuts and ratios to the optimum."""
+    """Cut quality of noisy annealing, the zero-noise network (one descent), and at the SAME budget of
+    ``n_sweeps`` per run: noiseless restarts and simulated annealing (best cut seen, see
+    :mod:`matsim.network.maxcut_baselines`); networkx one-exchange; the exact optimum (enumeration when
+    n <= 20). Returns a dict of mean cuts and ratios to the optimum."""
+    from matsim.network import maxcut_baselines as baselines
     W = as_weight_matrix(graph)
     noisy = HopfieldMaxCut(W, noise=noise, seed=seed).run(n_sweeps, n_runs=n_runs)
     plain = HopfieldMaxCut(W, noise=0.0, seed=seed).run(n_sweeps, n_runs=n_runs)
     out = {"noisy_mean": float(noisy["final_cut"].mean()), "zero_noise_mean": float(plain["final_cut"].mean()),
+           "restarts_mean": float(baselines.noiseless_restarts(W, n_sweeps, n_runs, seed=seed).mean()),
+           "annealing_sa_mean": float(baselines.simulated_annealing(W, n_sweeps, n_runs, seed=seed).mean()),
            "one_exchange": one_exchange_cut(W, seed=seed)}
     if W.shape[0] <= 20:
         opt, _ = exact_maxcut(W)
         out["optimum"] = opt
-        for k in ("noisy_mean", "zero_noise_mean", "one_exchange"):
+        for k in ("noisy_mean", "zero_noise_mean", "restarts_mean", "annealing_sa_mean", "one_exchange"):
             out[k.replace("_mean", "") + "_ratio"] = out[k] / opt if opt > 0 else 1.0
     out["traces"] = {"noisy": noisy, "zero_noise": plain}
     return out
