@@ -14,6 +14,14 @@ r_k(n) = ln(I_k(v_read, x_k) / I_ref) (log of the read current relative to the r
 comparison; :func:`narma10` is the NARMA10 benchmark (Atiya & Parlos 2000).
 
 Score: NRMSE = sqrt(mean((y - y_hat)^2) / var(y)) on held-out data (1 = predicting the mean).
+
+Fair baselines (:func:`compare_baselines`): linear and quadratic (2nd-order Volterra) delay-line ridge
+regressions (:class:`DelayLineRegression`) and a software ESN tuned by validation (:class:`TunedESN`),
+on NARMA10 and Mackey-Glass 10-step-ahead prediction (:func:`mackey_glass_task`). What is physics and
+what is software in the device ESN: device states (pulse response, relaxation, read current) are
+integrated from the compact model; W r(n-1) is either a float product (``recurrence="software"``) or
+read through a solved crossbar (``recurrence="crossbar"``, :class:`CrossbarRecurrence`); the tanh
+driver, W_in u + b and the ridge readout are software (periphery) in both cases.
 """
 
 from __future__ import annotations
@@ -46,6 +54,106 @@ def nrmse(y: np.ndarray, y_hat: np.ndarray) -> float:
     """Normalized root-mean-square error sqrt(mean((y - y_hat)^2) / var(y))."""
     y, y_hat = np.asarray(y, float), np.asarray(y_hat, float)
     return float(np.sqrt(np.mean((y - y_hat) ** 2) / np.var(y)))
+
+
+def mackey_glass(n: int, tau: float = 17.0, beta: float = 0.2, gamma: float = 0.1, power: float = 10.0,
+                 sample: float = 1.0, dt: float = 0.1, seed=None, washout: int = 500) -> np.ndarray:
+    """Mackey-Glass series dx/dt = beta x(t - tau) / (1 + x(t - tau)^power) - gamma x(t)
+    (Mackey & Glass, Science 197, 287 (1977); tau = 17: chaotic), sampled every ``sample`` time units.
+
+    Integrated with RK4 at step ``dt`` (the delayed value held over the step, a standard choice for
+    this benchmark); initial history 1.2 + 0.05 U[-1, 1] (seeded); the first ``washout`` samples dropped.
+    """
+    n = validate.positive_int("n", n, 10)
+    tau = validate.positive("tau", tau)
+    dt = validate.positive("dt", dt)
+    sub = int(round(validate.positive("sample", sample) / dt))
+    if sub < 1 or abs(sub * dt - sample) > 1e-9 * sample:
+        raise ConfigError("sample", sample, f"a multiple of dt = {dt:g}")
+    lag = int(round(tau / dt))
+    rng = make_rng(seed)
+    total = (n + washout) * sub + lag + 1
+    x = np.empty(total)
+    x[: lag + 1] = 1.2 + 0.05 * rng.uniform(-1, 1, lag + 1)
+
+    def f(xt, xd):
+        return beta * xd / (1.0 + xd ** power) - gamma * xt
+
+    for k in range(lag, total - 1):
+        xd = x[k - lag]
+        a = f(x[k], xd)
+        b = f(x[k] + 0.5 * dt * a, xd)
+        c = f(x[k] + 0.5 * dt * b, xd)
+        d = f(x[k] + dt * c, xd)
+        x[k + 1] = x[k] + dt / 6.0 * (a + 2 * b + 2 * c + d)
+    return x[lag + 1::sub][washout:washout + n]
+
+
+def mackey_glass_task(n: int, horizon: int = 10, seed=None) -> tuple[np.ndarray, np.ndarray]:
+    """Input u(n) = Mackey-Glass x(n) (sample 1, mapped to [0, 0.5] like NARMA10's input), target
+    y(n) = x(n + horizon) (``horizon``-step-ahead prediction)."""
+    horizon = validate.positive_int("horizon", horizon)
+    x = mackey_glass(n + horizon, seed=seed)
+    x = 0.5 * (x - x.min()) / (x.max() - x.min())
+    return x[:n], x[horizon:horizon + n]
+
+
+def delay_features(u: np.ndarray, delays: int, quadratic: bool = False) -> np.ndarray:
+    """Delay-line features [u(n), ..., u(n - d + 1)] (zeros before the start), plus all products
+    u(n-i) u(n-j), i <= j, when ``quadratic`` (a second-order Volterra series)."""
+    d = validate.positive_int("delays", delays)
+    u = np.asarray(u, float).ravel()
+    X = np.zeros((u.size, d))
+    for k in range(d):
+        X[k:, k] = u[: u.size - k]
+    if quadratic:
+        i, j = np.triu_indices(d)
+        X = np.hstack([X, X[:, i] * X[:, j]])
+    return X
+
+
+def _ridge_fit(X, y, ridge):
+    X1 = np.hstack([X, np.ones((X.shape[0], 1))])
+    return np.linalg.solve(X1.T @ X1 + ridge * np.eye(X1.shape[1]), X1.T @ y)
+
+
+def _ridge_predict(X, w):
+    return np.hstack([X, np.ones((X.shape[0], 1))]) @ w
+
+
+def _holdout(n_train: int, washout: int, frac: float = 0.3):
+    """Time-ordered split of the training data for validation: fit on the first part, validate on the rest."""
+    cut = washout + int((1 - frac) * (n_train - washout))
+    return slice(washout, cut), slice(cut, n_train)
+
+
+class DelayLineRegression:
+    """Linear or quadratic (Volterra) delay-line ridge regression; ``delays`` and ``ridge`` chosen on a
+    time-ordered validation split of the training data (the no-reservoir baseline)."""
+
+    def __init__(self, quadratic: bool = False, delays=(5, 10, 15, 20), ridges=(1e-8, 1e-6, 1e-4, 1e-2)):
+        self.quadratic = bool(quadratic)
+        self.delay_grid = tuple(validate.positive_int("delays", d) for d in delays)
+        self.ridge_grid = tuple(validate.non_negative("ridge", r) for r in ridges)
+
+    def fit(self, u, y, washout: int = 100, **_):
+        u, y = np.asarray(u, float).ravel(), np.asarray(y, float).ravel()
+        fit, val = _holdout(u.size, washout)
+        best = (np.inf, None, None)
+        for d in self.delay_grid:
+            X = delay_features(u, d, self.quadratic)
+            for r in self.ridge_grid:
+                e = nrmse(y[val], _ridge_predict(X[val], _ridge_fit(X[fit], y[fit], r)))
+                best = min(best, (e, d, r), key=lambda t: t[0])
+        _, self.delays_, self.ridge_ = best
+        X = delay_features(u, self.delays_, self.quadratic)
+        self.w_out_ = _ridge_fit(X[washout:], y[washout:], self.ridge_)
+        return self
+
+    def predict(self, u) -> np.ndarray:
+        if not hasattr(self, "w_out_"):
+            raise ConfigError("readout", "not fitted", "call fit(u, y) before predict")
+        return _ridge_predict(delay_features(u, self.delays_, self.quadratic), self.w_out_)
 
 
 class _Readout:
@@ -86,6 +194,8 @@ class SoftwareESN(_Readout):
 
     def __init__(self, n_nodes: int = 50, spectral_radius: float = 0.9, input_scale: float = 0.1,
                  leak: float = 1.0, seed=None):
+        self._args = dict(n_nodes=n_nodes, spectral_radius=spectral_radius, input_scale=input_scale, leak=leak,
+                          seed=seed)
         self.n = validate.positive_int("n_nodes", n_nodes)
         self.rho = validate.non_negative("spectral_radius", spectral_radius)
         self.leak = validate.in_range("leak", leak, 0.0, 1.0)
@@ -103,10 +213,77 @@ class SoftwareESN(_Readout):
         return out
 
 
+class TunedESN:
+    """Software ESN whose spectral radius, input scaling, leak and ridge are chosen by validation on a
+    time-ordered split of the training data (grid search; Lukosevicius, "A practical guide to applying
+    echo state networks", LNCS 7700 (2012)), then refitted on all training data."""
+
+    def __init__(self, n_nodes: int = 50, spectral_radii=(0.5, 0.8, 0.95, 1.1), input_scales=(0.1, 0.3, 1.0),
+                 leaks=(0.3, 0.6, 1.0), ridges=(1e-8, 1e-6, 1e-4), seed=None):
+        self.n = validate.positive_int("n_nodes", n_nodes)
+        self.grid = [(r, s, a) for r in spectral_radii for s in input_scales for a in leaks]
+        self.ridges = tuple(ridges)
+        self.seed = seed
+
+    def fit(self, u, y, washout: int = 100, **_):
+        u, y = np.asarray(u, float).ravel(), np.asarray(y, float).ravel()
+        fit, val = _holdout(u.size, washout)
+        best = (np.inf, None)
+        for rho, scale, leak in self.grid:
+            esn = SoftwareESN(self.n, rho, scale, leak, seed=self.seed)
+            R = esn.states(u)
+            for r in self.ridges:
+                e = nrmse(y[val], _ridge_predict(R[val], _ridge_fit(R[fit], y[fit], r)))
+                if e < best[0]:
+                    best = (e, (rho, scale, leak, r))
+        self.params_ = dict(zip(("spectral_radius", "input_scale", "leak", "ridge"), best[1], strict=True))
+        self.validation_nrmse_ = best[0]
+        p = self.params_
+        self.esn_ = SoftwareESN(self.n, p["spectral_radius"], p["input_scale"], p["leak"], seed=self.seed)
+        self.esn_.fit(u, y, washout=washout, ridge=p["ridge"])
+        return self
+
+    def predict(self, u) -> np.ndarray:
+        if not hasattr(self, "esn_"):
+            raise ConfigError("readout", "not fitted", "call fit(u, y) before predict")
+        return self.esn_.predict(u)
+
+
 def _random_recurrent(n: int, rho: float, rng, density: float = 0.2) -> np.ndarray:
     W = rng.uniform(-1, 1, (n, n)) * (rng.random((n, n)) < density)
     radius = np.max(np.abs(np.linalg.eigvals(W))) if n > 1 else 1.0
     return W * (rho / radius) if radius > 0 else W
+
+
+class CrossbarRecurrence:
+    """W r computed by a solved crossbar (:class:`matsim.network.crossbar.Crossbar`).
+
+    W = W+ - W- is stored as conductances G+- = G_min + (G_max - G_min) max(+-W, 0)/max|W| in an
+    n x 2n array with wire resistance ``r_wire`` (Ohm per segment). Inputs r -> word-line voltages
+    v_read clip(r / r_scale, -1, 1); W r ~ (I+ - I-) max|W| r_scale / ((G_max - G_min) v_read). The
+    array is linear, so its transfer matrix A (IR drop included) is solved once for the n unit inputs
+    (superposition is exact) and reused. ``error`` = max |A_eff - W| / max|W| (IR drop).
+    """
+
+    def __init__(self, W: np.ndarray, G_min: float = 1e-7, G_max: float = 1e-5, r_wire: float = 1.0,
+                 v_read: float = 0.1, r_scale: float = 8.0):
+        from matsim.network.crossbar import Crossbar
+        n = W.shape[0]
+        self.r_scale = validate.positive("r_scale", r_scale)
+        self.v_read = validate.positive("v_read", v_read, "V")
+        w_max = float(np.abs(W).max()) or 1.0
+        dG = validate.positive("G_max", G_max, "S") - validate.positive("G_min", G_min, "S")
+        if dG <= 0:
+            raise ConfigError("G_max", G_max, f"a conductance above G_min = {G_min:g} S")
+        G = G_min + dG * np.hstack([np.maximum(W.T, 0), np.maximum(-W.T, 0)]) / w_max   # row j: input r_j
+        xb = Crossbar(n, 2 * n, G, r_wire_row=validate.non_negative("r_wire", r_wire, "Ohm"), r_wire_col=r_wire)
+        A = xb.solve_many(self.v_read * np.eye(n), quiet=True).i_out / self.v_read       # (n, 2n) S
+        self.W_eff = ((A[:, :n] - A[:, n:]) * w_max / dG).T                               # effective W
+        self.error = float(np.abs(self.W_eff - W).max() / w_max)
+        self.crossbar = xb
+
+    def __call__(self, r: np.ndarray) -> np.ndarray:
+        return self.W_eff @ (self.r_scale * np.clip(r / self.r_scale, -1.0, 1.0))
 
 
 class ESN(_Readout):
@@ -119,11 +296,17 @@ class ESN(_Readout):
     V_in : pulse-voltage scale (V); dt : pulse width (s); t_relax : zero-bias relaxation after each
     pulse (s); v_read : read voltage (V); spectral_radius, input_scale : of W and W_in;
     n_sub : Heun sub-steps per pulse / relaxation; seed : for W, W_in, b.
+    recurrence : ``"software"`` (W r(n-1) as a float product) or ``"crossbar"`` (W stored as a
+    differential pair of conductances in a solved crossbar with wire resistance ``r_wire``; the node
+    outputs r are applied as word-line voltages v_read_xb * clip(r / r_scale, -1, 1); see
+    :class:`CrossbarRecurrence`). What stays software either way: the tanh driver and W_in u + b
+    (the input/driver periphery) and the ridge readout.
     """
 
     def __init__(self, device: CompactModel, n_nodes: int = 50, R_s: float = 1000.0, V_in: float = 2.0,
                  dt: float = 3e-9, t_relax: float = 0.0, v_read: float = 0.05, spectral_radius: float = 0.5,
-                 input_scale: float = 0.3, n_sub: int = 4, seed=None):
+                 input_scale: float = 0.3, n_sub: int = 4, seed=None, recurrence: str = "software",
+                 r_wire: float = 1.0):
         if not isinstance(device, CompactModel):
             raise ConfigError("device", type(device).__name__, "a compact.CompactModel instance")
         self.device = device
@@ -138,6 +321,8 @@ class ESN(_Readout):
         self.W_in = validate.positive("input_scale", input_scale) * rng.uniform(-1, 1, self.n)
         self.b = 0.2 * rng.uniform(-1, 1, self.n)
         self.W = _random_recurrent(self.n, validate.non_negative("spectral_radius", spectral_radius), rng)
+        self.recurrence = validate.one_of("recurrence", recurrence, ("software", "crossbar"))
+        self._rec = (lambda r: self.W @ r) if recurrence == "software" else CrossbarRecurrence(self.W, r_wire=r_wire)
         x0 = device.initial_state()
         self.x_rest = np.repeat(np.asarray(x0, float)[:, None], self.n, axis=1)
         self.I_ref = float(np.abs(device.current(self.v_read, x0)))
@@ -183,7 +368,7 @@ class ESN(_Readout):
         out = np.empty((u.size, self.n))
         zero = np.zeros(self.n)
         for k, uk in enumerate(u):
-            v = self.V_in * np.tanh(self.W_in * uk + self.W @ r + self.b)
+            v = self.V_in * np.tanh(self.W_in * uk + self._rec(r) + self.b)
             x = self._advance(v, x, self.dt)
             x = self._advance(zero, x, self.t_relax)
             r = np.log(np.maximum(np.abs(self.device.current(self.v_read, x)), 1e-300) / self.I_ref)
@@ -214,3 +399,28 @@ def benchmark_narma10(reservoir, n_train: int = 2000, n_test: int = 1000, washou
                       coords={"n": np.arange(u.size)},
                       attrs={"nrmse_test": score, "nrmse_memoryless": base, "n_train": n_train,
                              "reservoir": type(reservoir).__name__})
+
+
+TASKS = {"narma10": narma10, "mackey_glass": mackey_glass_task}
+
+
+def compare_baselines(reservoirs: dict, task: str = "narma10", n_train: int = 2000, n_test: int = 1000,
+                      washout: int = 100, ridge: float = 1e-6, seed=0) -> dict:
+    """NRMSE on held-out data of each model in ``reservoirs`` (name -> object with fit/predict) and of
+    the no-reservoir baselines (linear and quadratic delay-line regression, validated), same split.
+    Task: ``"narma10"`` or ``"mackey_glass"`` (10-step-ahead prediction)."""
+    gen = TASKS[validate.one_of("task", task, tuple(TASKS))]
+    u, y = gen(n_train + n_test, seed=seed)
+    models = dict(reservoirs)
+    models.setdefault("linear delay line", DelayLineRegression(quadratic=False))
+    models.setdefault("quadratic delay line", DelayLineRegression(quadratic=True))
+    out = {}
+    for name, m in models.items():
+        if isinstance(m, _Readout):        # states are causal: run the reservoir once over train + test
+            R = m.states(u)
+            m._fit_readout(R[:n_train], y[:n_train], washout, ridge)
+            y_hat = m._apply_readout(R)
+        else:
+            y_hat = m.fit(u[:n_train], y[:n_train], washout=washout, ridge=ridge).predict(u)
+        out[name] = nrmse(y[n_train:], y_hat[n_train:])
+    return out
