@@ -138,6 +138,8 @@ def cmd_ascoli(args) -> int:
     if args.scan:
         b = net.find_bifurcations()
         out.update(pitchfork_ohm=b["pitchfork"], hopf_ohm=b["hopf"], pitchfork_analytic_ohm=b["pitchfork_analytic"],
+                   hopf_routh_hurwitz_ohm=net.predict_hopf(b["pitchfork"]) if b["pitchfork"] else None,
+                   calibrated="R_s (pitchfork placed on the published value); Hopf predicted",
                    published_pitchfork_ohm=PUBLISHED_PITCHFORK_OHM, published_hopf_ohm=PUBLISHED_HOPF_OHM)
         if args.plot_dir:
             from matsim.network.plotting import bifurcation_diagram

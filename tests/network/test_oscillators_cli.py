@@ -44,6 +44,7 @@ def test_cli_ascoli_scan(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["pitchfork_ohm"] == pytest.approx(49.75, rel=1e-6)
     assert out["hopf_ohm"] < out["pitchfork_ohm"]
+    assert out["hopf_routh_hurwitz_ohm"] == pytest.approx(out["hopf_ohm"], rel=1e-7)
     assert (tmp_path / "ascoli_bifurcation.png").is_file()
 
 
