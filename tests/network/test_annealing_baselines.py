@@ -66,6 +66,11 @@ def test_crossbar_field_equals_Js_for_ideal_wires_and_has_ir_drop_otherwise():
     a = HopfieldMaxCut.from_crossbar(W, read_noise=0.0, r_wire=0.0, seed=2).run(10, n_runs=3)
     b = HopfieldMaxCut(W, noise=0.0, seed=2).run(10, n_runs=3)
     assert np.array_equal(a["cut"].values, b["cut"].values)
+    # an 8-bit ADC on every column keeps the decisions: the zero-noise run stops in a fixed point of
+    # the TRUE field (every spin agrees with a nonzero J s)
+    q = HopfieldMaxCut.from_crossbar(W, read_noise=0.0, r_wire=0.0, bits_adc=8, seed=2).run(15, n_runs=3)
+    h = q["spins"].values @ (-W)
+    assert np.all(h * q["spins"].values >= 0)
     # read noise anneals: final cuts are cuts of the returned spins
     c = HopfieldMaxCut.from_crossbar(W, read_noise=1.0, seed=2).run(30, n_runs=3)
     assert np.allclose(c["final_cut"].values, cut_value(W, c["spins"].values))
