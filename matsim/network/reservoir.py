@@ -213,40 +213,74 @@ class SoftwareESN(_Readout):
         return out
 
 
-class TunedESN:
-    """Software ESN whose spectral radius, input scaling, leak and ridge are chosen by validation on a
-    time-ordered split of the training data (grid search; Lukosevicius, "A practical guide to applying
-    echo state networks", LNCS 7700 (2012)), then refitted on all training data."""
+class ValidatedReservoir:
+    """A reservoir whose hyper-parameters and ridge are chosen by validation on a time-ordered split of
+    the training data (grid search; Lukosevicius, "A practical guide to applying echo state networks",
+    LNCS 7700 (2012)), then refitted on all training data.
 
-    def __init__(self, n_nodes: int = 50, spectral_radii=(0.5, 0.8, 0.95, 1.1), input_scales=(0.1, 0.3, 1.0),
-                 leaks=(0.3, 0.6, 1.0), ridges=(1e-8, 1e-6, 1e-4), seed=None):
-        self.n = validate.positive_int("n_nodes", n_nodes)
-        self.grid = [(r, s, a) for r in spectral_radii for s in input_scales for a in leaks]
-        self.ridges = tuple(ridges)
-        self.seed = seed
+    ``factory(**params)`` builds a reservoir (with ``states``, ``fit``, ``predict``) for one grid point;
+    ``grid`` maps parameter names to candidate values. Grid points whose run fails (non-finite states,
+    ConvergenceError) are skipped. Fitted: ``params_`` (incl. ``ridge``), ``validation_nrmse_``, ``model_``.
+    """
+
+    def __init__(self, factory, grid: dict, ridges=(1e-8, 1e-6, 1e-4)):
+        if not grid or any(len(v) == 0 for v in grid.values()):
+            raise ConfigError("grid", grid, "a non-empty list of values for every tuned parameter")
+        self.factory, self.grid = factory, {k: tuple(v) for k, v in grid.items()}
+        self.ridges = tuple(validate.non_negative("ridges", r) for r in ridges)
 
     def fit(self, u, y, washout: int = 100, **_):
+        from itertools import product
         u, y = np.asarray(u, float).ravel(), np.asarray(y, float).ravel()
         fit, val = _holdout(u.size, washout)
         best = (np.inf, None)
-        for rho, scale, leak in self.grid:
-            esn = SoftwareESN(self.n, rho, scale, leak, seed=self.seed)
-            R = esn.states(u)
+        names = list(self.grid)
+        for values in product(*self.grid.values()):
+            params = dict(zip(names, values, strict=True))
+            try:
+                R = self.factory(**params).states(u)
+            except ConvergenceError:
+                continue
+            if not np.all(np.isfinite(R)):
+                continue
             for r in self.ridges:
                 e = nrmse(y[val], _ridge_predict(R[val], _ridge_fit(R[fit], y[fit], r)))
                 if e < best[0]:
-                    best = (e, (rho, scale, leak, r))
-        self.params_ = dict(zip(("spectral_radius", "input_scale", "leak", "ridge"), best[1], strict=True))
-        self.validation_nrmse_ = best[0]
-        p = self.params_
-        self.esn_ = SoftwareESN(self.n, p["spectral_radius"], p["input_scale"], p["leak"], seed=self.seed)
-        self.esn_.fit(u, y, washout=washout, ridge=p["ridge"])
+                    best = (e, {**params, "ridge": r})
+        if best[1] is None:
+            raise ConvergenceError("ValidatedReservoir: every grid point failed")
+        self.params_, self.validation_nrmse_ = best[1], best[0]
+        params = {k: v for k, v in self.params_.items() if k != "ridge"}
+        self.model_ = self.factory(**params).fit(u, y, washout=washout, ridge=self.params_["ridge"])
         return self
 
     def predict(self, u) -> np.ndarray:
-        if not hasattr(self, "esn_"):
+        if not hasattr(self, "model_"):
             raise ConfigError("readout", "not fitted", "call fit(u, y) before predict")
-        return self.esn_.predict(u)
+        return self.model_.predict(u)
+
+
+class TunedESN(ValidatedReservoir):
+    """Software ESN with spectral radius, input scaling, leak and ridge chosen by validation."""
+
+    def __init__(self, n_nodes: int = 50, spectral_radii=(0.5, 0.8, 0.95, 1.1), input_scales=(0.1, 0.3, 1.0),
+                 leaks=(0.3, 0.6, 1.0), ridges=(1e-8, 1e-6, 1e-4), seed=None):
+        n = validate.positive_int("n_nodes", n_nodes)
+        super().__init__(lambda spectral_radius, input_scale, leak: SoftwareESN(n, spectral_radius, input_scale,
+                                                                                 leak, seed=seed),
+                         {"spectral_radius": spectral_radii, "input_scale": input_scales, "leak": leaks}, ridges)
+
+
+class TunedDeviceESN(ValidatedReservoir):
+    """Device :class:`ESN` with spectral radius, input scaling, pulse amplitude V_in and ridge chosen by
+    validation (same procedure and split as :class:`TunedESN`); ``esn_kw`` go to every ESN."""
+
+    def __init__(self, device: CompactModel, n_nodes: int = 50, spectral_radii=(0.3, 0.5, 0.9),
+                 input_scales=(0.3, 1.0), V_ins=(1.5, 2.0, 2.5), ridges=(1e-8, 1e-6, 1e-4), seed=None, **esn_kw):
+        n = validate.positive_int("n_nodes", n_nodes)
+        super().__init__(lambda spectral_radius, input_scale, V_in: ESN(device, n, V_in=V_in, spectral_radius=spectral_radius,
+                                                                        input_scale=input_scale, seed=seed, **esn_kw),
+                         {"spectral_radius": spectral_radii, "input_scale": input_scales, "V_in": V_ins}, ridges)
 
 
 def _random_recurrent(n: int, rho: float, rng, density: float = 0.2) -> np.ndarray:
