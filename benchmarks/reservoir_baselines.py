@@ -27,7 +27,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     seeds = (0,) if args.quick else (0, 1, 2)
     n_nodes, n_train, n_test = (30, 600, 300) if args.quick else (50, 1000, 500)
-    grid = dict(spectral_radii=(0.8, 1.1), input_scales=(0.1, 1.0), leaks=(0.3, 1.0)) if args.quick else {}
+    grid = dict(spectral_radii=(0.8, 1.1), input_scales=(0.1, 1.0, 3.0), leaks=(0.3, 1.0)) if args.quick else {}
     dgrid = dict(spectral_radii=(0.5,), input_scales=(0.3, 1.0), V_ins=(2.0, 2.5)) if args.quick else {}
     t0 = time.perf_counter()
     for task in ("narma10", "mackey_glass"):

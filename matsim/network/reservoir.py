@@ -263,8 +263,8 @@ class ValidatedReservoir:
 class TunedESN(ValidatedReservoir):
     """Software ESN with spectral radius, input scaling, leak and ridge chosen by validation."""
 
-    def __init__(self, n_nodes: int = 50, spectral_radii=(0.5, 0.8, 0.95, 1.1), input_scales=(0.1, 0.3, 1.0),
-                 leaks=(0.3, 0.6, 1.0), ridges=(1e-8, 1e-6, 1e-4), seed=None):
+    def __init__(self, n_nodes: int = 50, spectral_radii=(0.5, 0.8, 0.95, 1.1), input_scales=(0.1, 0.3, 1.0, 3.0),
+                 leaks=(0.3, 0.6, 1.0), ridges=(1e-10, 1e-8, 1e-6, 1e-4), seed=None):
         n = validate.positive_int("n_nodes", n_nodes)
         super().__init__(lambda spectral_radius, input_scale, leak: SoftwareESN(n, spectral_radius, input_scale,
                                                                                  leak, seed=seed),
