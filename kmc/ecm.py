@@ -243,6 +243,37 @@ class ECMCell(KMCModel):
         self._since_update = 0
         self.refresh_rates()
 
+    # -- checkpoint / restart (kmc.load)
+    def _config(self) -> dict:
+        return {"model": "ECMCell", "params": self.params.to_dict(), "shape": list(self.shape), "T_K": self.T_K,
+                "compliance_A": self.compliance_A, "reset_compliance_A": self.reset_compliance_A,
+                "series_resistance_ohm": self.series_resistance_ohm, "leak_conductance_S": self.leak_conductance_S,
+                "metal_to_electrolyte": self.metal_to_electrolyte,
+                "interface_resistance_ratio": self.interface_resistance_ratio,
+                "thermal_resistance_K_per_W": self.thermal_resistance_K_per_W,
+                "field_update_events": self.field_update_events, "max_events_per_step": self.max_events_per_step}
+
+    def save(self, path, extra: dict | None = None):
+        """Checkpoint (occupation, event counts, voltage, clock, random-generator state) to ``path`` (.npz)."""
+        from matsim.core.checkpoint import save_checkpoint
+        return save_checkpoint(path, {"occ": self.occ, "counts": self.counts},
+                               {"config": self._config(), **self._engine_meta(), "voltage": self.voltage,
+                                "extra": extra or {}})
+
+    @classmethod
+    def _from_checkpoint(cls, arrays, meta, engine=None):
+        cfg = dict(meta["config"])
+        cfg.pop("model")
+        cfg["params"] = ParameterSet.from_dict(cfg["params"])
+        obj = cls(**cfg, engine=engine or meta["engine"], seed=0)
+        obj.occ[:] = arrays["occ"]
+        obj.counts[:] = arrays["counts"]
+        obj.voltage = float(meta["voltage"])
+        obj.update_fields()               # potential, conductance and rates follow from occupation + voltage
+        obj.checkpoint_extra = meta.get("extra", {})
+        obj._restore_engine(meta)
+        return obj
+
     def set_voltage(self, volts: float) -> None:
         self.voltage = float(finite("voltage", volts, "V"))
         self.update_fields()

@@ -13,7 +13,6 @@ a missing or altered output makes its stage run again; a failed stage is marked 
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import time
 import zlib
@@ -29,6 +28,7 @@ from matsim.core.io import file_sha256, package_versions, save_json
 from matsim.core.parallel import get_comm
 from matsim.core.progress import progress
 from matsim.pipeline import integrity, mpi, ticker, unit_params
+from matsim.pipeline.codehash import code_hash
 from matsim.pipeline.config import WorkflowConfig
 from matsim.pipeline.report import write_report
 from matsim.pipeline.stages import StageContext, get_stage
@@ -49,14 +49,6 @@ def _hash_path(path: Path) -> str:
         h.update(str(p.relative_to(path)).encode())
         h.update(file_sha256(p).encode())
     return h.hexdigest()
-
-
-def _code_hash(fn) -> str:
-    """Hash of the source file defining a stage, so editing a stage invalidates its cache."""
-    try:
-        return hashlib.sha256(Path(inspect.getsourcefile(fn)).read_bytes()).hexdigest()[:16]
-    except (TypeError, OSError):
-        return matsim.__version__
 
 
 def stage_seed(seed: int, stage_id: str) -> int:
@@ -112,29 +104,51 @@ class Pipeline:
             return list(spec.inputs)
         return [self.config.stages[index - 1].key] if index > 0 else []
 
+    def _visible(self, index: int) -> list[str]:
+        """The declared upstream stages of stage ``index`` and, transitively, theirs (in workflow order).
+
+        Exactly these enter the stage's cache key (through its direct upstream keys), so exactly these
+        are visible to it in ``ctx.upstream``.
+        """
+        ids = [s.key for s in self.config.stages]
+        seen: set[str] = set()
+        todo = self._upstream_ids(index)
+        while todo:
+            u = todo.pop()
+            if u not in seen:
+                seen.add(u)
+                todo.extend(self._upstream_ids(ids.index(u)))
+        return [u for u in ids[:index] if u in seen]
+
     def check(self) -> None:
-        """Every stage known, every input present, every upstream id earlier in the list, every stage's own check."""
+        """Every stage known, every input present, every upstream id earlier in the list, every stage's
+        config valid (unknown keys named, with the closest valid key), every stage's own check."""
         earlier: list[str] = []
+        self._configs = {}
         for i, spec in enumerate(self.config.stages):
             stage = get_stage(spec.stage)
             for up in self._upstream_ids(i):
                 if up not in earlier:
                     raise ConfigError(f"{spec.key}.inputs", up, "ids of stages listed earlier: " + (", ".join(earlier) or "none"))
             params = self._resolve_inputs(spec)
+            cfg = stage.validate(params, self.config.size, spec.key)
+            self._configs[spec.key] = cfg
             if stage.check is not None:
-                stage.check(params, self._context(spec, params, {}, {}))
+                stage.check(cfg, self._context(spec, params, {}, {}, cfg))
             earlier.append(spec.key)
 
-    def _context(self, spec, params, upstream, upstream_dirs) -> StageContext:
+    def _context(self, spec, params, upstream, upstream_dirs, config=None) -> StageContext:
         return StageContext(stage_id=spec.key, params=params, out_dir=self.run_dir / spec.key,
                             upstream=upstream, upstream_dirs=upstream_dirs,
-                            seed=stage_seed(self.config.seed, spec.key), size=self.config.size)
+                            seed=stage_seed(self.config.seed, spec.key), size=self.config.size, config=config)
 
     # ---- running ------------------------------------------------------------------------
     def stage_key(self, spec, params: dict, upstream_keys: list[str]) -> tuple[str, dict[str, str]]:
-        """Hash of the stage's name, parameters, input files, upstream keys, seed, size and code."""
+        """Hash of the stage's name, parameters, input files, upstream keys, seed, size and code: the
+        source of every project package the stage imports (:mod:`matsim.pipeline.codehash`)."""
         files = {k: _hash_path(Path(v)) for k, v in params.items() if _is_file_param(k) and v is not None}
-        blob = json.dumps({"stage": spec.stage, "code": _code_hash(get_stage(spec.stage).run),
+        code, _ = code_hash(get_stage(spec.stage).run)
+        blob = json.dumps({"stage": spec.stage, "code": code,
                            "params": params, "files": files, "upstream": upstream_keys,
                            "seed": self.config.seed, "size": self.config.size, "matsim": matsim.__version__},
                           sort_keys=True, default=str)
@@ -152,10 +166,10 @@ class Pipeline:
             stage = get_stage(spec.stage)
             params = self._resolve_inputs(spec)
             ups = self._upstream_ids(i)
-            # every stage upstream of this one (transitively) is visible to it
             key, files = self.stage_key(spec, params, [keys[u] for u in ups])
-            ctx = self._context(spec, params, {u: summaries[u] for u in summaries},
-                                {u: self.run_dir / u for u in summaries})
+            visible = self._visible(i)        # the declared upstream stages, transitively: those in the key
+            ctx = self._context(spec, params, {u: summaries[u] for u in visible},
+                                {u: self.run_dir / u for u in visible}, self._configs[spec.key])
             manifest_path = ctx.out_dir / "manifest.json"
             manifest = integrity.read_manifest(manifest_path)
             cached = (not force) and manifest is not None and manifest.get("key") == key

@@ -1,22 +1,88 @@
-"""The stage registry: a stage is a function ``run(ctx) -> dict`` registered under a name.
+"""The stage registry: a stage is a function ``run(ctx) -> dict`` with a typed config, registered under a name.
 
-A stage writes its files into ``ctx.out_dir`` and returns a JSON-able summary (numbers that go into
-the report and into downstream stages through ``ctx.upstream``). A ``check(params, ctx)`` function may
-be registered with it; it runs for every stage before any stage runs, so a bad config fails early.
+A stage module (one file in :mod:`matsim.pipeline.steps`) declares its parameters as a
+:class:`StageConfig` (pydantic, unknown keys forbidden) and registers its function::
+
+    class Config(StageConfig):
+        material: str = "HfO2"
+        cycles: int = sized(small=2, large=5)        # default depends on the workflow size
+
+    @register_stage("my_stage", Config)
+    def my_stage(ctx: StageContext) -> dict:
+        ctx.config.material ...
+
+Every stage's config is validated before any stage runs, so ``materail: VO2`` fails at once with an
+error naming the key, the stage and the closest valid key. The stage writes its files into
+``ctx.out_dir`` and returns a JSON-able summary (numbers that go into the report and into the
+stages downstream of it, through ``ctx.upstream``).
+
+Registry: the built-in stage names are found by reading the ``@register_stage("name", ...)`` lines of
+``matsim/pipeline/steps/*.py`` (no import), and a step module is imported only when one of its stages
+is asked for (the ase ``io/formats`` pattern, :class:`matsim.core.registry.Registry`). A name used
+twice is an error. So adding a stage is adding one file to ``steps/``.
 """
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from pydantic import Field, ValidationError
+
+from matsim.core.config import MatsimConfig
 from matsim.core.errors import ConfigError
+from matsim.core.registry import Registry, suggestion
+
+STEPS_DIR = Path(__file__).resolve().parent / "steps"
+STEPS_PACKAGE = "matsim.pipeline.steps"
+
+
+def sized(small: Any, large: Any, description: str = "") -> Any:
+    """A config field whose default depends on the workflow size (``small`` for CI, ``large`` for real runs)."""
+    return Field(default=None, description=description, json_schema_extra={"small": small, "large": large})
+
+
+class StageConfig(MatsimConfig):
+    """Base of every stage's parameters: unknown keys are errors; size-dependent defaults via :func:`sized`."""
+
+    @classmethod
+    def for_size(cls, params: dict[str, Any], size: str, where: str = "stage") -> "StageConfig":
+        """Validate ``params``; fill the :func:`sized` fields left out with the default for ``size``.
+
+        Errors are one :class:`ConfigError` naming ``where.params.KEY``; an unknown key also gets the
+        closest valid key.
+        """
+        data = dict(params)
+        for name, info in cls.model_fields.items():
+            extra = info.json_schema_extra
+            if name not in data and isinstance(extra, dict) and "small" in extra:
+                data[name] = extra["small"] if size == "small" else extra["large"]
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            key = ".".join(str(x) for x in err["loc"])
+            if err["type"] == "extra_forbidden":
+                valid = sorted(cls.model_fields)
+                raise ConfigError(f"{where}.params.{key}", err.get("input"),
+                                  f"a parameter of this stage: {', '.join(valid) or 'none'}"
+                                  + suggestion(key, valid)) from None
+            raise ConfigError(f"{where}.params.{key}", err.get("input", "<missing>"), err["msg"]) from None
+
+
+class NoParams(StageConfig):
+    """A stage without parameters."""
 
 
 @dataclass
 class StageContext:
-    """What a stage gets: its parameters, its folder, the upstream summaries, its seed and size."""
+    """What a stage gets: its typed config, its folder, the summaries of the stages upstream of it, seed, size.
+
+    ``upstream`` holds only the stages this one declared (``inputs``, default the previous stage) and,
+    transitively, theirs: exactly the stages whose cache keys enter this stage's key.
+    """
 
     stage_id: str
     params: dict[str, Any]
@@ -25,14 +91,12 @@ class StageContext:
     upstream_dirs: dict[str, Path]
     seed: int
     size: str
+    config: Any = None
     figures: list[str] = field(default_factory=list)
 
-    def param(self, name: str, default=None, small=None, large=None):
-        """A parameter from the config; else the size-dependent default; else ``default``."""
-        if name in self.params:
-            return self.params[name]
-        by_size = small if self.size == "small" else large
-        return by_size if by_size is not None else default
+    def has_upstream(self, stage_name: str) -> bool:
+        """Whether a stage registered as ``stage_name`` is upstream of this one."""
+        return any(s.get("_stage") == stage_name for s in self.upstream.values())
 
     def upstream_of(self, stage_name: str) -> tuple[dict[str, Any], Path]:
         """Summary and folder of the nearest upstream stage whose *registered name* is ``stage_name``."""
@@ -64,34 +128,64 @@ def parameter_summary(ps, keys=None) -> dict:
 
 @dataclass(frozen=True)
 class Stage:
+    """A registered stage: its function, its config model, an optional extra check run before any work."""
+
     name: str
     run: Callable[[StageContext], dict]
-    check: Callable[[dict, StageContext], None] | None
+    config: type[StageConfig]
+    check: Callable[[StageConfig, StageContext], None] | None
     description: str
+    origin: str          # "module:function", where it was defined
+
+    def validate(self, params: dict[str, Any], size: str, stage_id: str | None = None) -> StageConfig:
+        """The typed config of this stage for ``params`` (ConfigError naming the key otherwise)."""
+        return self.config.for_size(params, size, where=stage_id or self.name)
 
 
-_STAGES: dict[str, Stage] = {}
+def _builtin_table() -> dict[str, str]:
+    """``name -> module`` of the stages in ``steps/*.py``, read from their ``@register_stage("name")`` lines."""
+    table: dict[str, str] = {}
+    for path in sorted(STEPS_DIR.glob("*.py")):
+        module = f"{STEPS_PACKAGE}.{path.stem}"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            for dec in node.decorator_list:
+                if (isinstance(dec, ast.Call) and getattr(dec.func, "id", getattr(dec.func, "attr", None)) == "register_stage"
+                        and dec.args and isinstance(dec.args[0], ast.Constant)):
+                    name = dec.args[0].value
+                    if name in table:
+                        from matsim.core.registry import RegistryError
+                        raise RegistryError(f"stage {name!r} is registered twice: {table[name]} and {module}")
+                    table[name] = module
+    return table
 
 
-def register_stage(name: str, check: Callable | None = None):
-    """Decorator: ``@register_stage("dft_barrier")`` on ``def run(ctx) -> dict``."""
+STAGES = Registry("stage", _builtin_table)
+
+
+def register_stage(name: str, config: type[StageConfig] = NoParams, check: Callable | None = None):
+    """Decorator: ``@register_stage("dft_barrier", DFTConfig)`` on ``def run(ctx) -> dict``.
+
+    ``config`` is the stage's :class:`StageConfig` (default: no parameters); ``check(config, ctx)``
+    may add checks that need more than the types (it runs for every stage before any stage runs).
+    A name registered twice (from a different function) raises :class:`~matsim.core.registry.RegistryError`.
+    """
+    if not (isinstance(config, type) and issubclass(config, StageConfig)):
+        raise ConfigError(f"register_stage({name!r}).config", config, "a StageConfig subclass")
+
     def deco(fn):
-        _STAGES[name] = Stage(name, fn, check, (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else "")
+        doc = (fn.__doc__ or "").strip()
+        STAGES.add(name, Stage(name, fn, config, check, doc.splitlines()[0] if doc else "",
+                               f"{fn.__module__}:{fn.__qualname__}"))
         return fn
     return deco
 
 
 def get_stage(name: str) -> Stage:
-    _load_builtin_stages()
-    if name not in _STAGES:
-        raise ConfigError("stage", name, "one of " + ", ".join(sorted(_STAGES)))
-    return _STAGES[name]
+    """The stage registered as ``name`` (its step module is imported on first use)."""
+    return STAGES.get(name)
 
 
 def stage_names() -> list[str]:
-    _load_builtin_stages()
-    return sorted(_STAGES)
-
-
-def _load_builtin_stages() -> None:
-    import matsim.pipeline.builtin  # noqa: F401  (registers the stages)
+    return STAGES.names()

@@ -8,7 +8,7 @@ import numpy as np
 
 from matsim.core.errors import ConfigError
 from matsim.core.parallel import get_comm, map_tasks
-from matsim.pipeline import register_stage
+from matsim.pipeline import StageConfig, register_stage
 from matsim.pipeline.mpi import uses_ranks
 
 
@@ -27,18 +27,27 @@ def vibrations(ctx):
                                if p.startswith(f"matsim_vib_{socket.gethostname()}_r{get_comm().Get_rank()}_p{os.getpid()}_"))}
 
 
-@register_stage("_mpi_squares")
+class SquaresConfig(StageConfig):
+    n: int = 6
+    fail_on_rank: int | None = None
+
+
+class BadConfig(StageConfig):
+    x: float | None = None
+
+
+@register_stage("_mpi_squares", SquaresConfig)
 @uses_ranks
 def squares(ctx):
     """Parallel stage: tasks spread over the ranks, gathered in order."""
-    out = map_tasks(lambda k: (k * k, get_comm().Get_rank()), list(range(int(ctx.param("n", 6)))))
-    if ctx.param("fail_on_rank") == get_comm().Get_rank():
+    out = map_tasks(lambda k: (k * k, get_comm().Get_rank()), list(range(ctx.config.n)))
+    if ctx.config.fail_on_rank == get_comm().Get_rank():
         raise RuntimeError(f"deliberate failure on rank {get_comm().Get_rank()}")
     get_comm().Barrier()           # the other ranks wait here: without abort this would hang
     return {"squares": [v for v, _ in out], "ranks": sorted({r for _, r in out})}
 
 
-@register_stage("_mpi_bad_config")
+@register_stage("_mpi_bad_config", BadConfig)
 def bad_config(ctx):
     """Serial stage that fails with a user error on rank 0."""
-    raise ConfigError(f"{ctx.stage_id}.params.x", ctx.param("x"), "a number > 0")
+    raise ConfigError(f"{ctx.stage_id}.params.x", ctx.config.x, "a number > 0")

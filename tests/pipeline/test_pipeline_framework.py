@@ -8,6 +8,7 @@ import yaml
 
 from matsim.core import ConfigError, MissingFileError, make_rng
 from matsim.pipeline import Pipeline, register_stage
+from matsim.pipeline.stages import StageConfig
 
 CALLS: list[str] = []
 
@@ -16,26 +17,40 @@ class Interrupt(Exception):
     pass
 
 
-@register_stage("_test_source")
+class SourceConfig(StageConfig):
+    n: int = 5
+    data_file: str | None = None
+
+
+class SinkConfig(StageConfig):
+    scale: float = 1.0
+    interrupt: bool = False
+
+
+def _check_sink(cfg, ctx):
+    if cfg.scale <= 0:
+        raise ConfigError(f"{ctx.stage_id}.params.scale", cfg.scale, "a number > 0")
+
+
+@register_stage("_test_source", SourceConfig)
 def _source(ctx):
     """Draw numbers from the stage's seed and store them."""
     CALLS.append(ctx.stage_id)
-    x = make_rng(ctx.seed).normal(size=int(ctx.param("n", 5)))
+    x = make_rng(ctx.seed).normal(size=ctx.config.n)
     np.save(ctx.out_dir / "x.npy", x)
     return {"mean": float(x.mean()), "data_sha": ctx.params.get("data_file")}
 
 
-@register_stage("_test_sink", check=lambda params, ctx: params.get("scale", 1) > 0 or (_ for _ in ()).throw(
-        ConfigError(f"{ctx.stage_id}.params.scale", params.get("scale"), "a number > 0")))
+@register_stage("_test_sink", SinkConfig, check=_check_sink)
 def _sink(ctx):
     """Scale the upstream mean; can be told to fail once to simulate an interruption."""
     CALLS.append(ctx.stage_id)
-    if ctx.params.get("interrupt") and not (ctx.out_dir / "interrupted-once").exists():
+    if ctx.config.interrupt and not (ctx.out_dir / "interrupted-once").exists():
         (ctx.out_dir / "interrupted-once").write_text("1")
         raise Interrupt
     up, up_dir = ctx.upstream_of("_test_source")
     assert (up_dir / "x.npy").is_file()
-    return {"scaled": up["mean"] * ctx.params.get("scale", 1)}
+    return {"scaled": up["mean"] * ctx.config.scale}
 
 
 def _write(tmp_path, stages, name="wf"):

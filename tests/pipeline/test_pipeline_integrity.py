@@ -11,22 +11,32 @@ import yaml
 
 from matsim.cli import main
 from matsim.core.errors import UnitError
-from matsim.pipeline import Pipeline, register_stage
+from matsim.pipeline import Pipeline, StageConfig, register_stage
 
 matplotlib.use("Agg")
 CALLS: list[str] = []
 
 
-@register_stage("_int_source")
+class SourceConfig(StageConfig):
+    fail: bool = False
+    n: int = 4
+    compliance_A: float | None = None
+
+
+class NeedsConfig(StageConfig):
+    threshold: int = 0
+
+
+@register_stage("_int_source", SourceConfig)
 def _source(ctx):
     """Write an output file and a figure; optionally fail."""
     import matplotlib.pyplot as plt
     CALLS.append(ctx.stage_id)
-    if ctx.param("fail"):
+    if ctx.config.fail:
         raise RuntimeError("source failed on purpose")
-    np.save(ctx.out_dir / "x.npy", np.arange(int(ctx.param("n", 4))))
+    np.save(ctx.out_dir / "x.npy", np.arange(ctx.config.n))
     ctx.figure(plt.figure(), "x.png")
-    return {"n": int(ctx.param("n", 4)), "compliance_A": ctx.param("compliance_A")}
+    return {"n": ctx.config.n, "compliance_A": ctx.config.compliance_A}
 
 
 @register_stage("_int_sink")
@@ -119,11 +129,11 @@ def test_long_stage_shows_elapsed_time_on_a_terminal(tmp_path, capsys, monkeypat
 def test_failure_after_cached_upstream_mentions_force(tmp_path):
     from matsim.core.errors import ConfigError
 
-    @register_stage("_int_needs")
+    @register_stage("_int_needs", NeedsConfig)
     def _needs(ctx):
         """Fail with a user error when the upstream output looks wrong."""
         _, up_dir = ctx.upstream_of("_int_source")
-        if int(ctx.param("threshold", 0)) > 0:
+        if ctx.config.threshold > 0:
             raise ConfigError(f"{ctx.stage_id}: upstream x.npy", "too short", "more points")
         return {}
     p = tmp_path / "wf.yaml"

@@ -4,10 +4,28 @@ from __future__ import annotations
 
 import numpy as np
 
-from matsim.pipeline.stages import StageContext, parameter_summary, register_stage
+from pydantic import Field
+
+from matsim.pipeline.stages import StageConfig, StageContext, parameter_summary, register_stage, sized
 
 
-@register_stage("mott_filament")
+class MottFilamentConfig(StageConfig):
+    material: str = "NbO2"
+    radius_m: float = Field(50e-9, gt=0, description="device radius (m)")
+    thickness_m: float = Field(20e-9, gt=0, description="film thickness (m)")
+    n_cells: tuple[int, int] = sized([8, 5], [24, 12], "FiPy cells (radial, vertical)")
+    T_ambient_K: float = Field(300.0, gt=0)
+    I_min_A: float = Field(1e-5, gt=0, description="first current of the sweep (A)")
+    I_max_A: float = Field(4.5e-4, gt=0, description="last current of the sweep (A)")
+    n_points: int = sized(6, 16, "currents in the sweep (log-spaced)")
+
+
+def _check(cfg: MottFilamentConfig, ctx: StageContext) -> None:
+    from matsim import materials
+    materials.get(cfg.material)
+
+
+@register_stage("mott_filament", MottFilamentConfig, check=_check)
 def mott_filament(ctx: StageContext) -> dict:
     """FiPy electro-thermal filament (axisymmetric): current-controlled S-NDR sweep and lumped C_th, R_th."""
     import matplotlib.pyplot as plt
@@ -16,12 +34,12 @@ def mott_filament(ctx: StageContext) -> dict:
     from continuum.lumped import extract_lumped
     from matsim.core.io import save_dataset
 
-    material = ctx.param("material", "NbO2")
-    radius, thickness = float(ctx.param("radius_m", 50e-9)), float(ctx.param("thickness_m", 20e-9))
-    cells = tuple(ctx.param("n_cells", small=[8, 5], large=[24, 12]))
-    dev = MottFilament(material, "axisymmetric", radius, thickness, cells, float(ctx.param("T_ambient_K", 300.0)))
-    currents = np.geomspace(float(ctx.param("I_min_A", 1e-5)), float(ctx.param("I_max_A", 4.5e-4)),
-                            int(ctx.param("n_points", small=6, large=16)))
+    cfg: MottFilamentConfig = ctx.config
+    material = cfg.material
+    radius, thickness = cfg.radius_m, cfg.thickness_m
+    cells = tuple(cfg.n_cells)
+    dev = MottFilament(material, "axisymmetric", radius, thickness, cells, cfg.T_ambient_K)
+    currents = np.geomspace(cfg.I_min_A, cfg.I_max_A, cfg.n_points)
     iv = dev.steady_iv(currents=currents)
     lumped = extract_lumped(dev)
     iv_small = iv.drop_vars([v for v in iv.data_vars if iv[v].ndim > 1])   # keep the curves, not the maps

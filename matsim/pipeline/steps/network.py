@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from matsim.pipeline.stages import StageContext, register_stage
+from pydantic import Field
+
+from matsim.pipeline.stages import StageConfig, StageContext, register_stage, sized
 
 
-@register_stage("taox_fading_memory")
+class FadingMemoryConfig(StageConfig):
+    amplitude_V: float = Field(0.5, gt=0)
+    frequency_Hz: float = Field(100e6, gt=0)
+    periods: int = sized(1000, 3000, "sine periods simulated")
+
+
+@register_stage("taox_fading_memory", FadingMemoryConfig)
 def taox_fading_memory(ctx: StageContext) -> dict:
-    """TaOx extended memristor: forgets its initial state under a 100 MHz sine; DC-offset programming (seed 002 Fig. 14)."""
+    """TaOx extended memristor: forgets its initial state under a 100 MHz sine; DC-offset programming (Strachan et al., IEEE Trans. Electron Devices 60, 2194 (2013))."""
     import matplotlib.pyplot as plt
 
     from compact import waveforms as W
     from compact.taox import TaOxExtended
 
     model = TaOxExtended()
-    amp, f = float(ctx.param("amplitude_V", 0.5)), float(ctx.param("frequency_Hz", 100e6))
-    periods = int(ctx.param("periods", small=1000, large=3000))
+    cfg: FadingMemoryConfig = ctx.config
+    amp, f = cfg.amplitude_V, cfg.frequency_Hz
+    periods = cfg.periods
     ppp = 16
     w = W.sine(amp=amp, f=f)
     x0 = np.array([[0.2, 0.4, 0.6, 0.8, 1.0]])
@@ -43,7 +52,19 @@ def taox_fading_memory(ctx: StageContext) -> dict:
             "programming_max_error_eq5": float(np.max(np.abs(np.array(reached) - targets)))}
 
 
-@register_stage("reservoir_narma10")
+class ReservoirConfig(StageConfig):
+    device: str = Field("NbOxAscoli", description="compact model of the reservoir nodes (`matsim compact list`)")
+    n_nodes: int = sized(30, 100, "reservoir nodes")
+    n_train: int = sized(600, 2000, "training steps")
+    n_test: int = sized(300, 1000, "test steps")
+
+
+def _check_device(cfg: ReservoirConfig, ctx: StageContext) -> None:
+    from compact import get_model
+    get_model(cfg.device)
+
+
+@register_stage("reservoir_narma10", ReservoirConfig, check=_check_device)
 def reservoir_narma10(ctx: StageContext) -> dict:
     """Device echo-state network on NARMA10 against a software ESN and a memoryless readout."""
     import matplotlib.pyplot as plt
@@ -51,14 +72,10 @@ def reservoir_narma10(ctx: StageContext) -> dict:
     from compact import get_model
     from matsim.network.reservoir import ESN, SoftwareESN, benchmark_narma10
 
-    device_name = ctx.param("device", "NbOxAscoli")
-    if device_name == "NbOxAscoli":
-        from compact.nbox_ascoli import NbOxAscoli as device_cls
-    else:
-        device_cls = get_model(device_name)
-    n_nodes = int(ctx.param("n_nodes", small=30, large=100))
-    n_train = int(ctx.param("n_train", small=600, large=2000))
-    n_test = int(ctx.param("n_test", small=300, large=1000))
+    cfg: ReservoirConfig = ctx.config
+    device_name = cfg.device
+    device_cls = get_model(device_name)
+    n_nodes, n_train, n_test = cfg.n_nodes, cfg.n_train, cfg.n_test
     dev = benchmark_narma10(ESN(device_cls(), n_nodes=n_nodes, seed=ctx.seed), n_train=n_train, n_test=n_test)
     soft = benchmark_narma10(SoftwareESN(n_nodes=n_nodes, seed=ctx.seed), n_train=n_train, n_test=n_test)
     fig, ax = plt.subplots(figsize=(8, 3))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from matsim.pipeline.stages import StageContext, register_stage
+from pydantic import Field
+
+from matsim.pipeline.stages import StageConfig, StageContext, register_stage, sized
 from matsim.pipeline.steps.compact import fitted_model
 
 
@@ -27,7 +29,14 @@ def pearson_anson_cell(device, drive_over_threshold: float = 2.0, rc_over_tau: f
                 membrane_capacitance(device, rc_over_tau)), i_op
 
 
-@register_stage("mott_neuron")
+class MottNeuronConfig(StageConfig):
+    C_F: float | None = Field(None, gt=0, description="membrane capacitance (F); None: from rc_over_tau")
+    rc_over_tau: float = Field(20.0, gt=0, description="R C over the thermal time R_th C_th")
+    current_ratios: list[float] = Field([0.5, 0.9, 1.5, 2.5, 4.0], min_length=2,
+                                        description="input currents over the threshold current")
+
+
+@register_stage("mott_neuron", MottNeuronConfig)
 def mott_neuron(ctx: StageContext) -> dict:
     """One-device Mott neuron: silent below the threshold current, f-I curve above it."""
     import matplotlib.pyplot as plt
@@ -36,9 +45,10 @@ def mott_neuron(ctx: StageContext) -> dict:
 
     device = fitted_model(ctx)
     i_th = device.ndr_window()[0]
-    C = float(ctx.param("C_F", membrane_capacitance(device, float(ctx.param("rc_over_tau", 20.0)))))
+    cfg: MottNeuronConfig = ctx.config
+    C = cfg.C_F if cfg.C_F is not None else membrane_capacitance(device, cfg.rc_over_tau)
     neuron = MottNeuron(device, C)
-    ratios = np.array(ctx.param("current_ratios", [0.5, 0.9, 1.5, 2.5, 4.0]))
+    ratios = np.array(cfg.current_ratios)
     fI = neuron.fI_curve(i_th * ratios)
     fig, ax = plt.subplots(figsize=(4.5, 3.2))
     ax.plot(fI["I_in"] if "I_in" in fI else i_th * ratios, fI["rate"] / 1e6, "o-")
@@ -51,7 +61,13 @@ def mott_neuron(ctx: StageContext) -> dict:
             "monotonic_above": bool(np.all(np.diff(rates[ratios > 1]) > 0))}
 
 
-@register_stage("coupled_oscillators")
+class CoupledOscillatorsConfig(StageConfig):
+    drive_over_threshold: float = Field(2.0, gt=0, description="bias current over the threshold current")
+    rc_over_tau: float = Field(20.0, gt=0, description="R C over the thermal time R_th C_th")
+    periods: float = sized(25, 80, "free-running periods simulated")
+
+
+@register_stage("coupled_oscillators", CoupledOscillatorsConfig)
 def coupled_oscillators(ctx: StageContext) -> dict:
     """Two Pearson-Anson oscillators of the fitted device: resistive vs capacitive coupling (phase locking)."""
     import matplotlib.pyplot as plt
@@ -61,14 +77,14 @@ def coupled_oscillators(ctx: StageContext) -> dict:
     from matsim.network.neurons import MottNeuron
 
     device = fitted_model(ctx)
-    cell, i_op = pearson_anson_cell(device, float(ctx.param("drive_over_threshold", 2.0)),
-                                    float(ctx.param("rc_over_tau", 20.0)))
+    cfg: CoupledOscillatorsConfig = ctx.config
+    cell, i_op = pearson_anson_cell(device, cfg.drive_over_threshold, cfg.rc_over_tau)
     f0 = MottNeuron(device, cell.C).firing_rate(i_op)          # free-running frequency of one cell
     if not f0 > 0:
         from matsim.core.errors import ConfigError
-        raise ConfigError(f"{ctx.stage_id}.params.drive_over_threshold", ctx.param("drive_over_threshold", 2.0),
+        raise ConfigError(f"{ctx.stage_id}.params.drive_over_threshold", cfg.drive_over_threshold,
                           "a bias at which a single cell oscillates (its firing rate is 0)")
-    t_end = float(ctx.param("periods", small=25, large=80)) / f0
+    t_end = cfg.periods / f0
     out = {"V_s": cell.V_s, "R_s": cell.R_s, "C": cell.C, "single_cell_frequency_Hz": f0}
     fig, axes = plt.subplots(2, 1, figsize=(7, 4.5), sharex=True)
     for ax, (label, kw) in zip(axes, (("resistive", {"R_c": cell.R_s}), ("capacitive", {"C_c": cell.C}))):
