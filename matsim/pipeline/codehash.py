@@ -110,8 +110,9 @@ def _file_imports_cached(path: Path, module: str, mtime_ns: int) -> frozenset[st
     return frozenset(_imports(tree, module, path.name == "__init__.py"))
 
 
-def units_closure(modules) -> set[str]:
-    """Every unit reached from ``modules`` through the imports in the project's files."""
+def units_closure(modules, unfollowed=()) -> set[str]:
+    """Every unit reached from ``modules`` through the imports in the project's files (the imports of
+    the modules in ``unfollowed`` are not followed: a stage module's are filtered by :func:`stage_modules`)."""
     seen_mod: set[str] = set()
     units: set[str] = set()
     todo = [m for m in modules if unit_of(m)]
@@ -129,7 +130,8 @@ def units_closure(modules) -> set[str]:
             for f in unit_files(unit):
                 if f.suffix == ".py" and f != _module_file(mod):
                     todo.append(_module_name(f))
-        todo.extend(_file_imports(_module_file(mod), mod) - seen_mod)
+        if mod not in unfollowed:
+            todo.extend(_file_imports(_module_file(mod), mod) - seen_mod)
     return units
 
 
@@ -171,7 +173,7 @@ def code_hash(fn) -> tuple[str, list[str]]:
     The stage's own module is hashed whole even if it is not inside a project package (tests).
     """
     mods = stage_modules(fn)
-    units = sorted(units_closure(mods))
+    units = sorted(units_closure(mods, unfollowed={fn.__module__}))
     h = hashlib.sha256()
     for unit in units:
         for f in unit_files(unit):

@@ -1,4 +1,13 @@
-"""Every compact model: pinched hysteresis, lobe area vs frequency, bounded state, interface contract."""
+"""Every compact model: pinched hysteresis, lobe area vs frequency, bounded state, interface contract.
+
+"Every" is checked like scikit-learn's ``all_estimators``: the CompactModel subclasses found by importing
+every module of the package must be exactly the registered models, the ones ``matsim compact list``
+prints and the ones exported here; a new model without an entry in DRIVE fails the first test.
+"""
+
+import importlib
+import inspect
+import pkgutil
 
 import numpy as np
 import pytest
@@ -7,6 +16,8 @@ from hypothesis import strategies as st
 
 import compact
 from compact.analysis import pinched_hysteresis
+from compact.base import CompactModel
+from compact.export import build_spec, read_parameters, to_ngspice, to_verilog_a
 from matsim.core.errors import ConfigError
 
 # model -> (sine amplitude V, three frequencies Hz above the quasi-static limit, voltage range for bound tests)
@@ -18,11 +29,45 @@ DRIVE = {
     "TaOxExtended": (0.5, [1e5, 1e6, 1e7], 0.8),
     "ECRAM": (1.0, [1e4, 1e5, 1e6], 3.0),
     "MottThermal": (2.0, [1e8, 1e9, 1e10], 10.0),
+    "NbOxAscoli": (1.0, [1e6, 1e7, 1e8], 0.2),       # R_th C_th = 10 ns; DC above ~0.25 V runs away (KNOWN)
+    "Selector": (1.0, [1e3, 1e4, 1e5], 1.0),
 }
+#: memoryless models: no hysteresis at any frequency
+STATIC = {"Selector"}
 
 
-def test_every_registered_model_is_covered():
-    assert set(DRIVE) == set(compact.MODELS)
+def all_models() -> dict[str, type]:
+    """Every concrete CompactModel subclass defined in a module of ``compact`` (imports them all)."""
+    found = {}
+    for info in pkgutil.iter_modules(compact.__path__):
+        module = importlib.import_module(f"compact.{info.name}")
+        for name, obj in vars(module).items():
+            if (inspect.isclass(obj) and issubclass(obj, CompactModel) and obj is not CompactModel
+                    and obj.__module__ == module.__name__ and not inspect.isabstract(obj)):
+                found[name] = obj
+    return found
+
+
+def test_every_model_is_registered_listed_and_covered(capsys):
+    from compact.cli import cmd_list
+    found = all_models()
+    assert len(found) >= 9
+    assert set(found) == set(compact.MODELS) == set(DRIVE)
+    assert all(compact.get_model(n) is cls for n, cls in found.items())
+    cmd_list(type("Args", (), {"parameters": False})())
+    listed = {line.split()[0] for line in capsys.readouterr().out.splitlines() if line.strip()}
+    assert listed == set(found)
+
+
+@pytest.mark.parametrize("name", sorted(DRIVE))
+def test_every_model_exports(tmp_path, name):
+    """ngspice subcircuit and Verilog-A module written; their parameters read back bit-exactly (SI)."""
+    model = compact.get_model(name)()
+    spec = build_spec(model)
+    for writer in (to_ngspice, to_verilog_a):
+        back = read_parameters(writer(model, tmp_path, name=f"dev_{name.lower()}"))
+        for sym, val in spec.model_values().items():
+            assert back[spec.names[sym]] == val == model.params.si(sym), (name, sym)
 
 
 @pytest.mark.parametrize("name", sorted(DRIVE))
@@ -32,12 +77,21 @@ def test_pinched_hysteresis_and_lobe_area_shrinks_with_frequency(name):
     ds = pinched_hysteresis(model, freqs, amp=amp)
     assert np.all(ds.i_at_zero.values <= 1e-6 * ds.i_max.values)      # pinched: i = 0 when v = 0
     area = ds.lobe_area.values
+    if name in STATIC:                                                 # no memory, no lobes
+        assert np.all(np.abs(area) <= 1e-9 * ds.i_max.values * amp)
+        return
     assert area[0] > 0
     assert np.all(np.diff(area) < 0)                                   # lobes shrink with frequency
     assert area[-1] < 0.5 * area[0]
 
 
-@pytest.mark.parametrize("name", sorted(DRIVE))
+#: known defects the generic tests found (strict: the mark fails once the model is fixed)
+KNOWN = {"NbOxAscoli": "heating is not gated at T_max, so T can leave [1 K, T_max] under a few 0.1 V "
+                       "(MottThermal gates it with window_from_upper); equations owned by issue #17"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN[n], strict=True))
+                                  if n in KNOWN else n for n in sorted(DRIVE)])
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(v=st.floats(-1.0, 1.0), frac=st.floats(0.0, 1.0))
 def test_bounds_are_invariant(name, v, frac):
@@ -105,7 +159,9 @@ def test_interface_contract(name):
     # with_params keeps the class and records provenance
     key = next(iter(model.params))
     copy = model.with_params(**{key: model.params[key].value})
-    assert type(copy) is cls and copy.params[key].source.startswith("user override") or copy.params[key].value == model.params[key].value
+    assert type(copy) is cls
+    assert copy.params[key].value == model.params[key].value
+    assert copy.params[key].source.startswith("user override")          # the override is recorded
     # bad input: state outside bounds, unknown parameter, zero-period waveform
     with pytest.raises(ConfigError, match="x0"):
         model.simulate(0.1, [0.0, 1e-9], x0=hi + abs(hi - lo))

@@ -223,9 +223,9 @@ def test_macros_match_compact_smooth():
 @needs_ngspice
 def test_crossbar_2x2_of_rram_matches_network_crossbar(tmp_path):
     """ngspice 2x2 array of exported Stanford-PKU cells (I ~ sinh(V/V0)) vs matsim.network.crossbar."""
-    Crossbar = pytest.importorskip("matsim.network.crossbar").Crossbar
+    import compact
     from compact.export.crossbar import read_crossbar
-    compact = pytest.importorskip("compact")
+    from matsim.network.crossbar import Crossbar
     m = compact.StanfordPKU()
     g = np.array([[0.3e-9, 1.5e-9], [0.8e-9, 1.2e-9]])          # m: LRS .. HRS gaps
     v_rows = np.array([0.6, 0.3])                                # read: below the F_min gate
@@ -242,10 +242,10 @@ def test_crossbar_2x2_of_rram_matches_network_crossbar(tmp_path):
 @needs_ngspice
 def test_crossbar_2x2_matches_network_crossbar(tmp_path):
     """ngspice 2x2 array of exported nonlinear (Poole-Frenkel) NbO2 cells vs matsim.network.crossbar."""
-    Crossbar = pytest.importorskip("matsim.network.crossbar").Crossbar
     from compact.export.crossbar import read_crossbar
-    mott = pytest.importorskip("compact.mott")
-    m = mott.MottThermal.nbo2()
+    from compact.mott import MottThermal
+    from matsim.network.crossbar import Crossbar
+    m = MottThermal.nbo2()
     T = np.array([[300.0, 900.0], [1100.0, 600.0]])           # K, one insulating-to-metallic spread
     v_rows = np.array([1.5, -0.8])
     r_wire, r_driver, r_sense = 5.0, 20.0, 50.0
@@ -265,7 +265,7 @@ def test_crossbar_2x2_matches_network_crossbar(tmp_path):
 @needs_ngspice
 def test_verify_with_compact_waveforms_triangle():
     """A compact.waveforms triangle becomes a PWL source with its corners; the sweep switches VTEAM."""
-    compact = pytest.importorskip("compact")
+    import compact
     tri = compact.waveforms.Triangle(period=1e-6, amp=0.4)
     src = spice_source(tri, 1e-6)
     assert src.startswith("PWL(0.0 0.0 2.5e-07 0.4 5e-07 0.0 7.5e-07 -0.4 1e-06 0.0")

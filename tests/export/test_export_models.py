@@ -10,7 +10,7 @@ from export_helpers import needs_ngspice
 
 from compact.export import build_spec, find_openvaf, read_parameters, to_ngspice, to_verilog_a, verify
 
-#: (module, class) of the models with an export spec; a model not (yet) in compact/ is skipped
+#: (module, class) of the models with an export spec: every registered model
 MODELS = [("compact.nbox_ascoli", "NbOxAscoli"), ("compact.mott", "MottThermal"),
           ("compact.mott", "MottThermal.nbo2"), ("compact", "StanfordPKU"),
           ("compact", "VTEAM"), ("compact", "Yakopcic"), ("compact", "TaOxExtended"),
@@ -26,16 +26,16 @@ STATIC = {"Selector"}
 
 
 def _model(module, cls):
-    """The model from ``compact`` (re-exported) or its own module; skip when it does not exist yet."""
-    for mod in ("compact", module):
-        try:
-            obj = importlib.import_module(mod)
-            for part in cls.split("."):
-                obj = getattr(obj, part)
-            return obj()
-        except (ImportError, AttributeError):
-            continue
-    pytest.skip(f"{module}.{cls} is not available in this checkout")
+    """The model ``cls`` (``Class`` or ``Class.factory``) of ``module``: a missing one is an error, not a skip."""
+    obj = importlib.import_module(module)
+    for part in cls.split("."):
+        obj = getattr(obj, part)
+    return obj()
+
+
+def test_every_registered_model_is_exported_here():
+    import compact
+    assert {cls.split(".")[0] for _, cls in MODELS} == set(compact.model_names())
 
 
 def _have_vacask():
