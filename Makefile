@@ -6,7 +6,7 @@ MPIEXEC := .venv/bin/mpiexec
 STAMP := .venv/.setup-done
 export MPLBACKEND ?= Agg
 
-.PHONY: setup test test-serial test-mpi demo bench clean ngspice
+.PHONY: setup test test-serial test-mpi demo bench clean ngspice lint
 
 setup: $(STAMP) ngspice
 
@@ -36,6 +36,11 @@ test-serial: setup
 
 test-mpi: setup
 	$(MPIEXEC) -n 2 $(PY) -m pytest tests/mpi -q -p no:cacheprovider
+
+# Style (ruff: pyflakes, bugbear, stale noqa) and the import-layer contract (pyproject.toml).
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 
 # The main job: DFT -> KMC -> compact fit -> ngspice/Verilog-A -> crossbar, report in runs/hfo2_vcm_crossbar-small/
 demo: setup
