@@ -85,10 +85,6 @@ class CompactModel:
         """A copy with some parameters changed (values in each parameter's stored unit)."""
         return type(self)(self.params, **overrides)
 
-    def get_params(self) -> dict[str, float]:
-        """Parameter values in their stored units."""
-        return {k: p.value for k, p in self.params.items()}
-
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self.params)} parameters)"
 

@@ -1,7 +1,7 @@
 """Electrochemical RAM (ECRAM): near-linear, near-symmetric analog updates with ~1000 states.
 
 ECRAM (ion intercalation into a channel, e.g. Li_xWO3 or protons in WO3; Tang et al., IEDM 2018;
-Fuller et al., Science 364, 570 (2019); reviewed in seed 002 §4-5 as the device class with the most
+Fuller et al., Science 364, 570 (2019); reviewed in Song et al., ACS Nano 17, 11994 (2023) as the device class with the most
 linear and symmetric weight updates) is a three-terminal device: gate pulses move ions, the channel
 conductance is read at low bias. Behind the two-terminal interface here, ``v`` is the gate (write)
 voltage and the read current is ``i = G(x) v``, with
@@ -16,7 +16,7 @@ step mismatch, ``sigma_c2c`` the relative cycle-to-cycle step noise used by :met
 ``S`` is the smooth step; exact bound windows keep x in [0, 1] (:mod:`compact.smooth`).
 
 Numbers are assumed, of the order reported for ECRAM (a 0.1-1 µS channel window, 1000 states,
-a few % up/down asymmetry, 1 µs write pulses; seed 002 §4).
+a few % up/down asymmetry, 1 µs write pulses).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from matsim.core.errors import ConfigError
 from matsim.core.parameters import Parameter, ParameterSet
 from matsim.core.rng import make_rng
 
-_SRC = "assumed, of the order of Tang et al. IEDM 2018 / Fuller et al. Science 364, 570 (2019); seed 002 §4"
+_SRC = "assumed, of the order of Tang et al. IEDM 2018 / Fuller et al. Science 364, 570 (2019)"
 
 
 class ECRAM(CompactModel):

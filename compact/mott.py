@@ -1,8 +1,8 @@
 """Lumped electro-thermal Mott threshold switch (VO2 / NbO2), state = filament temperature T.
 
 Equations (one thermal node, Joule heating against a thermal resistance to the ambient; the
-lumped limit of the FiPy filament model, DESIGN §4.3; Pearson-Anson relaxation oscillator
-physics as reviewed in seed 004, NbO2 form of Slesazeck et al., RSC Adv. 5, 102318 (2015))::
+lumped limit of the FiPy filament model :mod:`continuum.filament`; Pearson-Anson relaxation oscillator
+physics as reviewed by Hoffmann et al., APL Mater. 10, 070904 (2022), NbO2 form of Slesazeck et al., RSC Adv. 5, 102318 (2015))::
 
     C_th dT/dt = i v - (T - T_0) / R_th                        (K/s after division by C_th)
     i          = v / R(T, v)
@@ -83,7 +83,7 @@ class MottThermal(CompactModel):
         mat = materials.get(material)
         R_th, C_th, radius, thickness, T_max = _DEVICE_DEFAULTS[material]
         dev = {
-            "R_th": Parameter(R_th, "K/W", "assumed; nanoscale filament cells show 1e5-1e6 K/W (seed 004)"),
+            "R_th": Parameter(R_th, "K/W", "assumed; nanoscale filament cells show 1e5-1e6 K/W (Hoffmann et al., APL Mater. 10, 070904 (2022))"),
             "C_th": Parameter(C_th, "J/K", "assumed; gives R_th*C_th = 1-10 ns thermal time constant"),
             "radius": Parameter(radius * 1e9, "nm", "assumed conducting-channel radius"),
             "thickness": Parameter(thickness * 1e9, "nm", "assumed film thickness between electrodes"),
@@ -96,7 +96,7 @@ class MottThermal(CompactModel):
             if k in mat:
                 dev[k] = mat[k]
         return ParameterSet(dev, name=f"MottThermal-{material}",
-                            references=["seed 004 (Mott threshold switches, Pearson-Anson oscillators)",
+                            references=["Pickett, Medeiros-Ribeiro & Williams, Nat. Mater. 12, 114 (2013) (Mott neuristor)",
                                         "Slesazeck et al., RSC Adv. 5, 102318 (2015)"] + list(mat.references))
 
     @classmethod

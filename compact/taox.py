@@ -1,6 +1,6 @@
 """HP Labs TaOx extended memristor (Strachan et al., IEEE TED 60, 2194 (2013)), state x in [0, 1].
 
-Equations (the form used by Ascoli, Messaris et al. and reviewed in seed 002 §3.2, Fig. 14)::
+Equations (the form used by Ascoli, Messaris et al. and Messaris, Ascoli, Demirkol & Tetzlaff, IEEE TCAS-I 70, 566 (2023))::
 
     i      = v G(x, v),    G = G_m x + a exp(b sqrt|v|) (1 - x)                         (A)
     dx/dt  = g+(x, v) = B sinh(v/sigma_on)  exp(-(x/x_on)^2)  exp(i v / sigma_p)       for v > 0
@@ -9,11 +9,11 @@ Equations (the form used by Ascoli, Messaris et al. and reviewed in seed 002 §3
 Defaults: A = 1e-10 1/s, B = 1e-4 1/s, sigma_off = 0.013 V, sigma_on = 0.45 V, x_off = 0.4,
 x_on = 0.06, beta = 500 1/W, sigma_p = 4e-5 W, G_m = 0.025 S, and (a, b) = (7.2e-6 S, 4.7 V^-1/2),
 the pair of the public Octave "tantalum oxide standard memristor model" scripts (Mladenov & Kirilov)
-and DESIGN §4.4 (2.3e-6/1.6 and 3.5e-6/3.1 appear in other versions).
+(2.3e-6/1.6 and 3.5e-6/3.1 appear in other versions of those scripts).
 
 x is the fraction of the oxide that is vacancy rich (x = 1: ON). Fading memory: under a
 high-frequency zero-mean periodic input, x converges to a mean that depends on the input only
-(seed 002 eq. 4). For a bipolar square wave ±V around a DC offset V0 (50 % duty) the mean state
+(Messaris et al. 2023 eq. 4). For a bipolar square wave ±V around a DC offset V0 (50 % duty) the mean state
 solves eq. 5, ``g+(x, V + V0) + g-(x, -V + V0) = 0``: :meth:`TaOxExtended.mean_state_under_square_wave`
 and its inverse :meth:`TaOxExtended.dc_offset_for_state` (DC-offset programming, Fig. 14g).
 
@@ -35,8 +35,8 @@ from matsim.core import validate
 from matsim.core.errors import ConfigError
 from matsim.core.parameters import Parameter, ParameterSet
 
-_STRACHAN = "Strachan et al., IEEE TED 60, 2194 (2013); values as in DESIGN §4.4"
-_AB = "Mladenov & Kirilov Octave TaOx standard model scripts (a = 7.2e-6 S, b = 4.7 V^-1/2); DESIGN §4.4"
+_STRACHAN = "Strachan et al., IEEE TED 60, 2194 (2013)"
+_AB = "Mladenov & Kirilov Octave TaOx standard model scripts (a = 7.2e-6 S, b = 4.7 V^-1/2)"
 #: exponents above this are smoothly saturated (rates beyond ~1e12/s are far outside the model's range)
 _EXP_CAP = 60.0
 
@@ -73,7 +73,7 @@ class TaOxExtended(CompactModel):
             "T_ambient": Parameter(300.0, "K", "assumed (the model has no temperature dependence)"),
             "V_smooth": Parameter(1e-6, "V", "assumed (smoothing of sqrt|v| and of the polarity split, for export)"),
             "x_window": Parameter(1e-3, "1", "assumed (width of the upper-bound window)"),
-        }, name="TaOxExtended", references=[_STRACHAN, "seed 002 §3.2 (Fig. 14, eqs 3-5)"])
+        }, name="TaOxExtended", references=[_STRACHAN, "Messaris, Ascoli, Demirkol & Tetzlaff, IEEE TCAS-I 70, 566 (2023) (high-frequency limit, eqs 3-5)"])
 
     def validate(self) -> None:
         for k in ("A", "B", "sigma_off", "sigma_on", "x_off", "x_on", "sigma_p", "G_m", "a", "V_smooth", "x_window"):
@@ -95,7 +95,7 @@ class TaOxExtended(CompactModel):
         return v * self.memductance(v, x)
 
     def g_plus(self, x, v):
-        """SET kinetics g+(x, v) (1/s) for v >= 0 (no smoothing, no window): seed 002 eq. 3."""
+        """SET kinetics g+(x, v) (1/s) for v >= 0 (no smoothing, no window): Messaris et al. 2023 eq. 3."""
         p = self.p
         x = np.asarray(x, dtype=float)
         v = np.asarray(v, dtype=float)
@@ -104,7 +104,7 @@ class TaOxExtended(CompactModel):
         return p.B * np.sinh(_soft_cap(v / p.sigma_on)) * np.exp(expo)
 
     def g_minus(self, x, v):
-        """RESET kinetics g-(x, v) (1/s, <= 0) for v <= 0: seed 002 eq. 3."""
+        """RESET kinetics g-(x, v) (1/s, <= 0) for v <= 0: Messaris et al. 2023 eq. 3."""
         p = self.p
         x = np.maximum(np.asarray(x, dtype=float), 1e-9)
         v = np.asarray(v, dtype=float)
@@ -125,7 +125,7 @@ class TaOxExtended(CompactModel):
     def initial_state(self) -> np.ndarray:
         return np.array([0.5])
 
-    # ---- DC-offset programming (seed 002 eq. 5) -------------------------------------------
+    # ---- DC-offset programming (Messaris et al. 2023 eq. 5) -------------------------------------------
     def _balance(self, x, V, V0):
         gp = self.g_plus(x, V + V0) * window_from_upper(x, 1.0, self.p.x_window)
         gm = self.g_minus(x, -V + V0)
@@ -135,7 +135,7 @@ class TaOxExtended(CompactModel):
     def mean_state_under_square_wave(self, V: float, V0: float = 0.0) -> float:
         """Mean state x̄ (1) of the steady oscillation under a high-frequency ±V square wave (V) with DC offset V0 (V).
 
-        Solves g+(x̄, V + V0) + g-(x̄, -V + V0) = 0 (seed 002 eq. 5). Needs |V0| < V.
+        Solves g+(x̄, V + V0) + g-(x̄, -V + V0) = 0 (Messaris et al. 2023 eq. 5). Needs |V0| < V.
         """
         validate.positive("V", V, "V")
         if not abs(V0) < V:
@@ -149,7 +149,7 @@ class TaOxExtended(CompactModel):
         return float(brentq(lambda xx: self._balance(xx, V, V0), grid[k], grid[k + 1], xtol=1e-12))
 
     def dc_offset_for_state(self, x_target: float, V: float) -> float:
-        """DC offset V0 (V) that programs the mean state to ``x_target`` with a ±V square wave (seed 002 Fig. 14g)."""
+        """DC offset V0 (V) that programs the mean state to ``x_target`` with a ±V square wave (Messaris et al. 2023, Fig. 14g of Song et al., ACS Nano 2023)."""
         validate.in_range("x_target", x_target, 0.0, 1.0, inclusive=False)
         validate.positive("V", V, "V")
         f = lambda V0: float(self._balance(x_target, V, V0))
@@ -160,7 +160,7 @@ class TaOxExtended(CompactModel):
 
     def averaged_rate(self, x, waveform, n_samples: int = 2000):
         """Period-averaged state rate <dx/dt> (1/s) at frozen state ``x`` under a periodic ``waveform``
-        (seed 002 eq. 3 divided by the period): the averaged dynamics of the high-frequency limit.
+        (Messaris et al. 2023 eq. 3 divided by the period): the averaged dynamics of the high-frequency limit.
 
         Its root in x is the mean steady state x̄_s (eq. 4); for a square wave it reduces to eq. 5.
         Relaxation time of the mean state near x̄_s: -1 / (d<dx/dt>/dx).

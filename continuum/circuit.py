@@ -66,42 +66,6 @@ class Circuit:
             raise ConfigError("V_source", v, "a waveform returning finite volts")
         return v
 
-    def device_voltage(self, G: float, t: float, dt: float, V_old: float) -> float:
-        """Backward-Euler device voltage for device conductance ``G`` (S) at time ``t`` (end of step)."""
-        if self.current_controlled:
-            return self.I_source / G
-        if self.R_series == 0.0:
-            return self.source(t)
-        cdt = self.C_parallel / dt if (dt > 0 and np.isfinite(dt)) else 0.0
-        return (cdt * V_old + self.source(t) / self.R_series) / (cdt + 1.0 / self.R_series + G)
-
-    def solve_device_voltage(self, G_of_V: Callable[[float], float], t: float, dt: float, V_old: float,
-                             G_min: float) -> float:
-        """Backward-Euler device voltage when the device conductance depends on the voltage itself,
-        ``G = G_of_V(|V|)`` (the PDE's linearised response of sigma(T) to the Joule heat V^2 ...).
-
-        Solves ``|V| G(|V|) = |I|`` (current source) or ``V (C/dt + 1/R_s + G) = C V_old/dt + V_s/R_s``
-        by bracketing (both sides are monotone when G >= G_min > 0).
-        """
-        from scipy.optimize import brentq
-
-        if not self.current_controlled and self.R_series == 0.0:
-            return self.source(t)
-        if self.current_controlled:
-            target, extra = abs(self.I_source), 0.0
-            sign = 1.0 if self.I_source >= 0 else -1.0
-        else:
-            cdt = self.C_parallel / dt if (dt > 0 and np.isfinite(dt)) else 0.0
-            rhs = cdt * V_old + self.source(t) / self.R_series
-            target, extra, sign = abs(rhs), cdt + 1.0 / self.R_series, (1.0 if rhs >= 0 else -1.0)
-        if target == 0.0:
-            return 0.0
-        f = lambda u: u * (extra + G_of_V(u)) - target  # noqa: E731
-        hi = target / (extra + G_min)
-        if f(hi) <= 0:
-            return sign * hi
-        return sign * brentq(f, 0.0, hi, xtol=1e-14 * hi, rtol=1e-12)
-
     def source_current(self, V: float, t: float, I_device: float) -> float:
         """Current delivered by the source (A): through R_series, or the device current without it."""
         if self.current_controlled or self.R_series == 0.0:

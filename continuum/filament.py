@@ -366,6 +366,10 @@ class MottFilament:
                 if side == 1:
                     fb *= 0.5
                 side = 1
+        else:
+            raise ConvergenceError(f"MottFilament: the device-voltage root finder gave up after 30 Illinois steps at "
+                                   f"t = {t:.4g} s: V = {np.exp(x):.6g} V, residual |ln I/I_target| = {abs(fx):.3g} "
+                                   f"(tolerance 1e-6), bracket width {abs(b - a):.3g} in ln V")
         return sign * np.exp(x), G, (1.0 if extra == 0 else G / (extra + G))
 
     def _step(self, dt: float, circuit: Circuit, T_guess: np.ndarray | None = None,

@@ -14,7 +14,7 @@ cycle.
 
 The error of the method is O(τ r_hop) at the sublattice borders (a particle crossing A -> B during
 A's turn moves again in B's turn); the default τ = 1/R₁ (R₁ the total hop rate of one particle) keeps
-it well below the statistical error of D and v (checked in ``tests/mpi/test_kmc_decomposition.py``
+it well below the statistical error of D and v (checked in ``tests/mpi/test_kmc_parallel.py``
 against the serial engine).
 
 Implemented for the non-interacting lattice gas (:class:`kmc.LatticeGas`, the engine's validation

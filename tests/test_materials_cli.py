@@ -25,7 +25,7 @@ def test_unknown_material_lists_known():
 
 def test_vo2_transition_ratio_and_arrhenius():
     s = MottConductivity.from_parameters(materials.get("VO2"))
-    assert 1e3 <= s(370.0) / s(320.0) <= 1e4  # seed 004: 3-4 orders of magnitude
+    assert 1e3 <= s(370.0) / s(320.0) <= 1e4  # 3-4 orders of magnitude (Hoffmann et al., APL Mater. 10, 070904 (2022))
     # far below T_c the law is Arrhenius with the material's Ea
     T1, T2 = 250.0, 270.0
     Ea = units.k_B * np.log(s(T2) / s(T1)) / (1 / T1 - 1 / T2)

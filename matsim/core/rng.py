@@ -43,8 +43,3 @@ def spawn(seed: SeedLike, n: int) -> list[np.random.Generator]:
     if not isinstance(n, (int, np.integer)) or n < 0:
         raise ConfigError("n", n, "an integer >= 0")
     return [make_rng(seed, stream=i) for i in range(n)]
-
-
-def spawn_seeds(seed: SeedLike, n: int) -> list[np.random.SeedSequence]:
-    """``n`` child SeedSequences (to pass to workers, which build their own generators)."""
-    return [seed_sequence(seed, stream=i) for i in range(n)]

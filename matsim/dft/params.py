@@ -74,4 +74,4 @@ def kmc_parameters(barrier=None, attempt_frequency=None, formation=None, generat
         if not isinstance(v, Parameter):
             raise ConfigError(f"extra[{k!r}]", v, "a Parameter with unit and source")
         params[k] = v
-    return ParameterSet(params, name=name, references=["matsim.dft (DFT -> parameters), DESIGN.md §4.1"])
+    return ParameterSet(params, name=name, references=["Henkelman, Uberuaga & Jónsson, J. Chem. Phys. 113, 9901 (2000) (CI-NEB)", "Vineyard, J. Phys. Chem. Solids 3, 121 (1957) (harmonic TST prefactor)"])

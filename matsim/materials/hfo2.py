@@ -1,6 +1,6 @@
 """HfO2 for valence-change (VCM) kinetic Monte Carlo: oxygen vacancy / oxygen ion energetics.
 
-Used by :class:`kmc.VCMCell`. Barriers follow the HfOx KMC literature (DESIGN.md §4.2); the
+Used by :class:`kmc.VCMCell`. Barriers follow the HfOx KMC literature (Guan, Yu & Wong 2012; Padovani et al. 2015); the
 effective field dipole includes the Lorentz local-field factor (2 + κ)/3 of a high-κ oxide
 (McPherson et al., J. Appl. Phys. 93, 6011 (2003)). Note that atomistic work finds field-driven
 Frenkel-pair generation in crystalline HfO2 needs far higher fields (Schie et al., Phys. Rev.
@@ -12,7 +12,7 @@ oxide ~pA at 1 V.
 
 from matsim.core.parameters import Parameter, ParameterSet
 
-_KMC = "HfO2 VCM KMC literature as summarised in DESIGN.md §4.2 (cf. Guan, Yu & Wong, IEEE EDL 33, 1405 (2012); Padovani et al., IEEE TED 62, 1998 (2015))"
+_KMC = "HfO2 VCM KMC literature: Guan, Yu & Wong, IEEE EDL 33, 1405 (2012); Padovani et al., IEEE TED 62, 1998 (2015)"
 
 
 def parameters() -> ParameterSet:
@@ -43,4 +43,4 @@ def parameters() -> ParameterSet:
         "filament_temperature_coefficient": Parameter(1e-3, "1/K", "Ielmini, IEEE TED 58, 4309 (2011) (metallic filament, R = R0 (1 + alpha (T - T0)))"),
         "band_gap": Parameter(5.8, "eV", "Robertson, Eur. Phys. J. Appl. Phys. 28, 265 (2004)"),
         "thickness": Parameter(5.0, "nm", "assumed device thickness"),
-    }, name="HfO2", references=["DESIGN.md §4.2"])
+    }, name="HfO2", references=["Guan, Yu & Wong, IEEE EDL 33, 1405 (2012)", "Padovani et al., IEEE TED 62, 1998 (2015)"])

@@ -16,4 +16,4 @@ def parameters() -> ParameterSet:
         "mass_density": Parameter(5900.0, "kg/m^3", "NbO2 crystal density"),
         "specific_heat": Parameter(470.0, "J/(kg·K)", "assumed"),
         "relative_permittivity": Parameter(45.0, "1", "assumed"),
-    }, name="NbO2", references=["seed 002 §3.1", "seed 004"])
+    }, name="NbO2", references=["Slesazeck et al., RSC Adv. 5, 102318 (2015)", "Janninck & Whitmore, J. Phys. Chem. Solids 27, 1183 (1966)", "Pickett, Medeiros-Ribeiro & Williams, Nat. Mater. 12, 114 (2013)"])

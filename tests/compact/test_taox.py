@@ -1,4 +1,4 @@
-"""TaOxExtended: fading memory (seed 002 Fig. 14d,e) and DC-offset programming (Fig. 14g, eq. 5)."""
+"""TaOxExtended: fading memory (Messaris et al., IEEE TCAS-I 70, 566 (2023)) and DC-offset programming (their eq. 5)."""
 
 import numpy as np
 import pytest

@@ -1,5 +1,5 @@
 """Export spec of :class:`compact.taox.TaOxExtended` (HP TaOx memristor, state x in [0, 1];
-Strachan et al., IEEE TED 60, 2194 (2013), as in seed 002 §3.2, eqs 3-5), smoothed as the Python model:
+Strachan et al., IEEE TED 60, 2194 (2013), in the high-frequency form of Messaris, Ascoli, Demirkol & Tetzlaff, IEEE TCAS-I 70, 566 (2023)), smoothed as the Python model:
 
     G(x, v) = G_m x + a exp(b (v^2 + V_s^2)^(1/4)) (1 - x),   i = v G(x, v)
     g+(x, v) = B sinh(cap(v/sigma_on)) exp(cap(-(x/x_on)^2 + v^2 G/sigma_p)),  cap(e) = e - softplus(e - 60)
@@ -36,7 +36,7 @@ def taox(model) -> Equations:
         notes=["HP TaOx extended memristor: i = v [G_m x + a exp(b sqrt|v|)(1 - x)]",
                "dx/dt = B sinh(v/sigma_on) e^{-(x/x_on)^2} e^{i v/sigma_p} (v > 0); "
                "A sinh(v/sigma_off) e^{-(x_off/x)^2} e^{1/(1 + beta i v)} (v < 0)",
-               "Strachan et al., IEEE TED 60, 2194 (2013); seed 002 section 3.2"],
+               "Strachan et al., IEEE TED 60, 2194 (2013); Messaris, Ascoli, Demirkol & Tetzlaff, IEEE TCAS-I 70, 566 (2023)"],
         # 0.6 V, 10 MHz: RESET to x ~ 0.14, SET back to ~ 0.7 each period (larger drives run away in ns)
         drive=(0.6, 1e7, 2.0),
     )
