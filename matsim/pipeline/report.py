@@ -117,6 +117,11 @@ def write_report(config, records: list[dict], run_dir: Path,
                   "results of later stages from earlier runs were not kept (stale).")
         md[1:1] = ["", f"**{banner}**", ""]
         body.insert(1, f"<p style='color:#b00'><b>{html.escape(banner)}</b></p>")
+    stand_ins = [(rec["id"], rec["summary"]["stand_in"]) for rec in records if rec["summary"].get("stand_in")]
+    if stand_ins:       # said plainly, before any number that depends on them
+        md += ["## Stand-in inputs", ""] + [f"- **{sid}**: {text}" for sid, text in stand_ins] + [""]
+        body.append("<h2>Stand-in inputs</h2><ul>" + "".join(
+            f"<li><b>{html.escape(sid)}</b>: {html.escape(text)}</li>" for sid, text in stand_ins) + "</ul>")
     for rec in records:
         state = "reused from cache" if rec["cached"] else "computed"
         md += [f"## {rec['id']} (`{rec['stage']}`)", "", f"{state}, {rec['seconds']:.1f} s", "",

@@ -10,11 +10,13 @@ from matsim.core.errors import ConfigError
 from matsim.core.checkpoint import save_checkpoint
 
 
-def test_every_checkpointable_model_is_registered():
-    assert set(LOADERS.names()) == {"LatticeGas", "VCMCell", "ECMCell"}
+def test_every_kmc_model_is_registered_and_checkpointable():
+    import kmc.engine
+    assert {"LatticeGas", "VCMCell", "ECMCell"} <= set(LOADERS.names())
     for name in LOADERS.names():
         cls = LOADERS.get(name)
-        assert cls.__name__ == name and hasattr(cls, "_from_checkpoint") and hasattr(cls, "save")
+        assert cls.__name__ == name and issubclass(cls, kmc.engine.KMCModel)
+        assert hasattr(cls, "_from_checkpoint") and hasattr(cls, "save"), name
 
 
 def test_ecm_cell_resumes_identically(tmp_path):

@@ -38,6 +38,9 @@ def test_hfo2_vcm_crossbar(tmp_path):
     report = (pipe.run_dir / "report.md").read_text()
     for stage in s:
         assert f"## {stage}" in report
+    # the EMT Cu stand-in for the HfO2 attempt frequency is said plainly, before the numbers
+    assert report.index("## Stand-in inputs") < report.index("## dft_barrier") and "EMT Cu" in report
+    assert s["kmc_switching"]["forming_verified"]
     # re-running changes nothing and computes nothing
     again = Pipeline.from_yaml(WORKFLOWS / "hfo2_vcm_crossbar.yaml", run_dir=pipe.run_dir, quiet=True)
     assert again.run() == s
