@@ -1,0 +1,40 @@
+"""compact.kmc_calibration without a pipeline: a sweep made by a known Stanford-PKU device is calibrated
+back to that device (round trip), and the switching field follows F_min = |V_reset| / t_ox."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from compact import StanfordPKU
+from compact.kmc_calibration import calibrate_stanford_pku
+from matsim.core.errors import ConfigError
+
+
+def _sweep(truth, icc=1e-3):
+    g_min, g_max = truth.params.require("g_min", "m"), truth.params.require("g_max", "m")
+    V_lrs = np.r_[0.05:0.6:0.05]
+    V_hrs = np.r_[0.1:0.6:0.1]
+    I_lrs = np.ravel(truth.current(V_lrs, np.array([g_min])))
+    I_hrs = np.ravel(truth.current(V_hrs, np.array([g_max])))
+    V = np.r_[V_lrs, 1.5, V_hrs]                       # one point clamped at the compliance
+    I = np.r_[I_lrs, icc, I_hrs]
+    gap = np.r_[np.zeros(V_lrs.size), 0, np.full(V_hrs.size, 3)]
+    return xr.Dataset({"V": ("step", V), "I": ("step", I), "gap": ("step", gap)})
+
+
+def test_round_trip_recovers_the_device():
+    truth = StanfordPKU(I0=0.02, V0=0.3, g0=0.3)       # mA, V, nm: a device other than the defaults
+    cal = calibrate_stanford_pku(_sweep(truth), 1e-3, V_reset=-0.6, source="synthetic")
+    p = cal.model.params
+    assert p.require("V0", "V") == pytest.approx(0.3, rel=1e-3)
+    assert p.require("g0", "nm") == pytest.approx(0.3, rel=1e-3)
+    assert p.require("I0", "mA") == pytest.approx(0.02, rel=1e-3)
+    assert cal.hrs_lrs_ratio == pytest.approx(np.exp((1.7 - 0.2) / 0.3), rel=1e-3)
+    assert p.require("F_min", "V/nm") == pytest.approx(0.6 / 12.0)                # |V_reset| / t_ox
+    assert p["g0"].source.startswith("fit: synthetic")
+    assert cal.resistance("hrs") / cal.resistance("lrs") == pytest.approx(cal.hrs_lrs_ratio, rel=1e-6)
+
+
+def test_no_reset_is_one_clear_error():
+    with pytest.raises(ConfigError, match="V_reset"):
+        calibrate_stanford_pku(_sweep(StanfordPKU()), 2e-6, V_reset=float("nan"), source="x")
