@@ -94,6 +94,16 @@ class StageContext:
     config: Any = None
     figures: list[str] = field(default_factory=list)
 
+    def param(self, name: str, default=None, small=None, large=None):
+        """Value of the config field ``name`` (stages read ``ctx.config.<name>``; this accessor serves
+        stages written before typed configs): else a raw parameter, else the size default or ``default``."""
+        if self.config is not None and name in type(self.config).model_fields:
+            return getattr(self.config, name)
+        if name in self.params:
+            return self.params[name]
+        by_size = small if self.size == "small" else large
+        return by_size if by_size is not None else default
+
     def has_upstream(self, stage_name: str) -> bool:
         """Whether a stage registered as ``stage_name`` is upstream of this one."""
         return any(s.get("_stage") == stage_name for s in self.upstream.values())
