@@ -146,8 +146,6 @@ def pinched_hysteresis(model: CompactModel, f, amp: float = 1.0, x0=None, n_peri
 
 def plot_pinched_hysteresis(model: CompactModel, f, amp: float = 1.0, x0=None, path=None, n_periods: int = 2):
     """i-v loops for each frequency in ``f``; returns the matplotlib Figure (saved to ``path`` if given)."""
-    import matplotlib
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(5, 4))
     for fr in np.atleast_1d(f):

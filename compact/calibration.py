@@ -210,8 +210,6 @@ class FitResult:
 
     def plot(self, path=None):
         """Data vs fitted model; returns the matplotlib Figure (saved to ``path`` if given)."""
-        import matplotlib
-        matplotlib.use("Agg")
         import matplotlib.pyplot as plt
         fig, (ax, axr) = plt.subplots(2, 1, figsize=(5.5, 6), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
         if self.kind == "steady_current":

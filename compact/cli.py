@@ -86,8 +86,6 @@ def cmd_simulate(args) -> int:
                                                                     "waveform": args.waveform})
         print(f"wrote {args.out}")
     if args.plot:
-        import matplotlib
-        matplotlib.use("Agg")
         import matplotlib.pyplot as plt
         fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.5))
         a.plot(ds.v, ds.i)

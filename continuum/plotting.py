@@ -3,9 +3,6 @@ Each function returns the Figure and saves it when ``path`` is given."""
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 

@@ -351,8 +351,6 @@ def conductance_histogram(ds: xr.Dataset, bins=None, t_min: float = 0.0):
 
 def plot_conductance_trace(ds: xr.Dataset, path=None):
     """G(t)/G0 and its time-weighted histogram (Figure; saved when ``path`` is given)."""
-    import matplotlib
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5), gridspec_kw={"width_ratios": [2, 1]})
     ax1.step(ds["t"].values, ds["G_over_G0"].values, where="post")

@@ -193,8 +193,6 @@ def _stats(x: np.ndarray) -> dict[str, float]:
 
 def plot_ensemble(ds: xr.Dataset, path=None):
     """Histograms of V_set, V_reset, R_HRS/R_LRS (log) and V_forming (Figure; saved if ``path``)."""
-    import matplotlib
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, 4, figsize=(13, 3))
     later = ds.isel(cycle=slice(1, None)) if ds.sizes["cycle"] > 1 else ds

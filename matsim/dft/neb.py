@@ -92,9 +92,6 @@ class MigrationBarrier:
 
     def plot(self, path=None, ax=None):
         """Energy vs distance along the band; returns the Figure (saved to ``path`` if given)."""
-        import matplotlib
-        if ax is None:
-            matplotlib.use("Agg", force=False)
         import matplotlib.pyplot as plt
         fig, ax = (plt.subplots(figsize=(4.5, 3.2)) if ax is None else (ax.figure, ax))
         ax.plot(self.path_length, self.energies, "o-", color="C0")

@@ -170,8 +170,6 @@ def _print(d: dict, as_json: bool) -> None:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    import matplotlib
-    matplotlib.use("Agg")
     sub = parser.add_subparsers(dest="network_command", metavar="ACTION", required=True)
 
     p = sub.add_parser("oscillators", help="simulate coupled Pearson-Anson Mott oscillators from a YAML config")

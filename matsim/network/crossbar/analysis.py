@@ -219,8 +219,6 @@ def sneak_read_margin(sizes=(2, 4, 8, 16, 32, 64), G_on: float = 1e-4, G_off: fl
 def plot(datasets, x: str, y, path=None, logx: bool = False, logy: bool = False, labels=None,
          ylabel: str | None = None):
     """Line plot of variable(s) ``y`` against coordinate ``x`` for one or several datasets; returns the Figure."""
-    import matplotlib
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     datasets = datasets if isinstance(datasets, (list, tuple)) else [datasets]
     ys = [y] if isinstance(y, str) else list(y)
