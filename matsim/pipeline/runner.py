@@ -154,6 +154,14 @@ class Pipeline:
                           sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16], files
 
+    def keys(self) -> dict[str, str]:
+        """Cache key of every stage, by id, computed without running anything (what ``--resume`` compares)."""
+        keys: dict[str, str] = {}
+        for i, spec in enumerate(self.config.stages):
+            keys[spec.key] = self.stage_key(spec, self._resolve_inputs(spec),
+                                            [keys[u] for u in self._upstream_ids(i)])[0]
+        return keys
+
     def run(self, force: bool = False) -> dict[str, dict[str, Any]]:
         """Run (or reuse) every stage; return the summaries by stage id."""
         root = self.comm.Get_rank() == 0

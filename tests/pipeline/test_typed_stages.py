@@ -141,6 +141,25 @@ def test_editing_an_engine_constant_invalidates_exactly_its_stages_on_resume(toy
     assert CALLS == ["_test_beta"]
 
 
+@pytest.mark.parametrize("edited, changed", [
+    ("kmc/vcm.py", {"kmc_switching", "fit_stanford_pku", "export_verify", "crossbar_digits"}),
+    ("compact/stanford.py", {"fit_stanford_pku", "export_verify", "crossbar_digits"}),
+    ("continuum/filament.py", set()),
+])
+def test_editing_a_real_engine_file_changes_exactly_the_keys_of_the_stages_using_it(tmp_path, monkeypatch,
+                                                                                    edited, changed):
+    """As if ``edited`` were changed: the stages importing it and those downstream of them get new keys
+    (recomputed on --resume); the others keep theirs (reused)."""
+    pipe = Pipeline.from_yaml(WORKFLOWS / "hfo2_vcm_crossbar.yaml", run_dir=tmp_path / "run", quiet=True)
+    before = pipe.keys()
+    digest = codehash._file_digest
+    target = (ROOT / edited).resolve()
+    monkeypatch.setattr(codehash, "_file_digest",
+                        lambda path: b"edited" + digest(path) if path.resolve() == target else digest(path))
+    after = pipe.keys()
+    assert {k for k in before if before[k] != after[k]} == changed
+
+
 @pytest.mark.parametrize("stage, uses, not_uses", [
     ("dft_barrier", {"matsim.dft", "matsim.materials"}, {"kmc", "compact", "continuum", "matsim.network"}),
     ("kmc_switching", {"kmc", "matsim.materials"}, {"compact", "continuum", "matsim.dft", "matsim.network"}),
