@@ -10,25 +10,6 @@ from matsim.pipeline.stages import StageConfig, StageContext, register_stage, si
 from matsim.pipeline.steps.compact import fitted_model
 
 
-def membrane_capacitance(device, rc_over_tau: float = 20.0) -> float:
-    """C (F) whose charging time through the device's threshold resistance is ``rc_over_tau`` thermal
-    times R_th C_th: the electrical node is slower than the thermal one (relaxation oscillations)."""
-    i_th, _, v_th, _ = device.ndr_window()
-    return rc_over_tau * device.p.R_th * device.p.C_th * i_th / v_th
-
-
-def pearson_anson_cell(device, drive_over_threshold: float = 2.0, rc_over_tau: float = 20.0):
-    """A Pearson-Anson cell biased nearly as a current source at ``drive_over_threshold`` times the
-    threshold current: R_s = 20 V_th / I_op (load line almost flat, one crossing, on the NDR branch),
-    V_s = V(I_op) + I_op R_s, C from :func:`membrane_capacitance`."""
-    from matsim.network.oscillators import Cell
-    i_th, i_hold, v_th, _ = device.ndr_window()
-    i_op = min(drive_over_threshold * i_th, 0.5 * (i_th + i_hold))
-    R_s = 20 * v_th / i_op
-    return Cell(device, device.steady_voltage_at_current(i_op) + i_op * R_s, R_s,
-                membrane_capacitance(device, rc_over_tau)), i_op
-
-
 class MottNeuronConfig(StageConfig):
     C_F: float | None = Field(None, gt=0, description="membrane capacitance (F); None: from rc_over_tau")
     rc_over_tau: float = Field(20.0, gt=0, description="R C over the thermal time R_th C_th")
@@ -42,6 +23,7 @@ def mott_neuron(ctx: StageContext) -> dict:
     import matplotlib.pyplot as plt
 
     from matsim.network.neurons import MottNeuron
+    from matsim.network.pearson_anson import membrane_capacitance
 
     device = fitted_model(ctx)
     i_th = device.ndr_window()[0]
@@ -72,9 +54,9 @@ def coupled_oscillators(ctx: StageContext) -> dict:
     """Two Pearson-Anson oscillators of the fitted device: resistive vs capacitive coupling (phase locking)."""
     import matplotlib.pyplot as plt
 
-    from matsim.network.oscillators import MottNetwork, analyze
-
     from matsim.network.neurons import MottNeuron
+    from matsim.network.oscillators import MottNetwork, analyze
+    from matsim.network.pearson_anson import pearson_anson_cell
 
     device = fitted_model(ctx)
     cfg: CoupledOscillatorsConfig = ctx.config
