@@ -30,14 +30,14 @@ import numpy as np
 import xarray as xr
 from pydantic import Field
 
+from kmc.switching import switching_parameters   # the per-cycle definition (kmc.switching)
 from matsim.core.config import MatsimConfig, read_mapping, validate
 from matsim.core.errors import ConfigError
 from matsim.core.io import save_dataset
 from matsim.core.parallel import get_comm, map_tasks
 from matsim.core.rng import make_rng
+from matsim.core.units import G0
 from matsim.core.validate import positive_int
-
-G_UNIT = 7.748091729863649e-05   # G0 (S), the default SET/RESET threshold is 0.5 G0
 
 
 class ProtocolConfig(MatsimConfig):
@@ -47,7 +47,7 @@ class ProtocolConfig(MatsimConfig):
     n_points: int = Field(9, ge=2)
     dwell_s: float = Field(0.1, gt=0)
     cycles: int = Field(3, ge=1)
-    g_threshold_S: float = Field(0.5 * G_UNIT, gt=0)
+    g_threshold_S: float = Field(0.5 * G0, gt=0)           # S: half the conductance quantum
     v_forming: float | None = Field(None, gt=0)   # cycle 0 sweeps to this voltage (forming), when set
 
 
@@ -87,31 +87,6 @@ def vcm_factory(cfg: EnsembleConfig, rng: np.random.Generator):
 
 
 FACTORIES: dict[str, Callable] = {"ECM": ecm_factory, "VCM": vcm_factory}
-
-
-def switching_parameters(V, I, g_threshold_S: float, G=None) -> dict:
-    """V_set, V_reset (V), R_HRS, R_LRS (Ω) of one SET/RESET cycle (NaN when a switch is missing).
-
-    ``G`` is the cell's own conductance (S) when it reports one (a compliance-limited I/V would
-    read the compliance, not the cell); otherwise G = I/V."""
-    V = np.asarray(V, dtype=float)
-    I = np.asarray(I, dtype=float)
-    if G is None:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            G = np.where(V != 0, I / V, np.nan)
-    G = np.asarray(G, dtype=float)
-    on = np.flatnonzero((V > 0) & (G >= g_threshold_S))
-    out = {"V_set": np.nan, "V_reset": np.nan, "R_HRS": 1.0 / G[0], "R_LRS": np.nan}
-    if on.size:
-        i_set = on[0]
-        out["V_set"] = V[i_set]
-        pos = np.flatnonzero((np.arange(len(V)) > i_set) & (V > 0))
-        if pos.size:
-            out["R_LRS"] = 1.0 / G[pos[-1]]
-        off = np.flatnonzero((np.arange(len(V)) > i_set) & (V < 0) & (G < g_threshold_S))
-        if off.size:
-            out["V_reset"] = V[off[0]]
-    return out
 
 
 NAMES = ("V_set", "V_reset", "R_HRS", "R_LRS")
