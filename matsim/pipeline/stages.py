@@ -48,7 +48,7 @@ class StageConfig(MatsimConfig):
     """Base of every stage's parameters: unknown keys are errors; size-dependent defaults via :func:`sized`."""
 
     @classmethod
-    def for_size(cls, params: dict[str, Any], size: str, where: str = "stage") -> "StageConfig":
+    def for_size(cls, params: dict[str, Any], size: str, where: str = "stage", stage: str | None = None) -> "StageConfig":
         """Validate ``params``; fill the :func:`sized` fields left out with the default for ``size``.
 
         Errors are one :class:`ConfigError` naming ``where.params.KEY``; an unknown key also gets the
@@ -67,7 +67,7 @@ class StageConfig(MatsimConfig):
             if err["type"] == "extra_forbidden":
                 valid = sorted(cls.model_fields)
                 raise ConfigError(f"{where}.params.{key}", err.get("input"),
-                                  f"a parameter of this stage: {', '.join(valid) or 'none'}"
+                                  f"a parameter of stage '{stage or where}': {', '.join(valid) or 'none'}"
                                   + suggestion(key, valid)) from None
             raise ConfigError(f"{where}.params.{key}", err.get("input", "<missing>"), err["msg"]) from None
 
@@ -149,7 +149,7 @@ class Stage:
 
     def validate(self, params: dict[str, Any], size: str, stage_id: str | None = None) -> StageConfig:
         """The typed config of this stage for ``params`` (ConfigError naming the key otherwise)."""
-        return self.config.for_size(params, size, where=stage_id or self.name)
+        return self.config.for_size(params, size, where=stage_id or self.name, stage=self.name)
 
 
 def _builtin_table() -> dict[str, str]:
