@@ -170,3 +170,36 @@ def test_editing_a_real_engine_file_changes_exactly_the_keys_of_the_stages_using
 def test_builtin_stage_keys_cover_the_engines_they_import(stage, uses, not_uses):
     _, units = codehash.code_hash(get_stage(stage).run)
     assert uses <= set(units) and not (not_uses & set(units)), units
+
+
+def test_forming_verify_failure_is_reported(tmp_path, monkeypatch):
+    """A cell whose filament never survives the read: kmc_switching warns and says so in its summary
+    (before: the loop ended silently after three attempts)."""
+    import numpy as np
+    import xarray as xr
+
+    import kmc
+
+    class NeverFormed:
+        def __init__(self, params, **kw):
+            self.attempts = 0
+
+        def forming(self, v_max, v_step, quiet=True):
+            self.attempts += 1
+            V = np.arange(v_step, v_max + v_step / 2, v_step)
+            return xr.Dataset({"V": ("step", V), "I": ("step", 1e-9 * V)}, attrs={"V_forming": float(V[-1])})
+
+        def sweep_iv(self, voltages, dwell_s, quiet=True):
+            V = np.asarray(voltages, float)
+            n = V.size
+            return xr.Dataset({"V": ("step", V), "I": ("step", 1e-12 * V), "n_vacancies": ("step", np.zeros(n)),
+                               "T_max": ("step", np.full(n, 300.0)), "gap": ("step", np.full(n, 3))})
+
+    monkeypatch.setattr(kmc, "VCMCell", NeverFormed)
+    wf = tmp_path / "wf.yaml"
+    wf.write_text(yaml.safe_dump({"name": "nf", "stages": [
+        {"stage": "kmc_switching", "params": {"forming_attempts": 2, "cycles": 1}}]}))
+    with pytest.warns(RuntimeWarning, match="forming-verify failed 2 times"):
+        s = Pipeline.from_yaml(wf, run_dir=tmp_path / "run", quiet=True).run()
+    assert s["kmc_switching"]["forming_verified"] is False
+    assert s["kmc_switching"]["V_forming_attempts"] == [4.0, 4.0]
