@@ -11,7 +11,7 @@ import os
 
 os.environ.setdefault("FIPY_SOLVERS", "scipy")
 
-from continuum.circuit import Circuit  # noqa: E402
-from continuum.filament import MottFilament  # noqa: E402
+from continuum.circuit import Circuit
+from continuum.filament import MottFilament
 
 __all__ = ["Circuit", "MottFilament"]

@@ -16,7 +16,7 @@ if "fipy" not in sys.modules:
     sys.modules["mpi4py"] = None  # type: ignore[assignment]  # -> ImportError inside fipy
     sys.modules["mpi4py.MPI"] = None  # type: ignore[assignment]
     try:
-        import fipy  # noqa: F401
+        import fipy
     finally:
         for k, v in _saved.items():
             if v is None:
@@ -24,5 +24,5 @@ if "fipy" not in sys.modules:
             else:
                 sys.modules[k] = v
 
-import fipy  # noqa: E402,F401
-from fipy import CellVariable, DiffusionTerm, ImplicitSourceTerm, TransientTerm  # noqa: E402,F401
+import fipy  # noqa: F401
+from fipy import CellVariable, DiffusionTerm, ImplicitSourceTerm, TransientTerm  # noqa: F401

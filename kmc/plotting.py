@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import numpy as np  # noqa: E402
+import numpy as np
 
 
 def _finish(fig, path):

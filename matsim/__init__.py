@@ -8,6 +8,6 @@ with its unit and its source.
 
 __version__ = "0.1.0"
 
-from matsim.core import Parameter, ParameterSet  # noqa: E402
+from matsim.core import Parameter, ParameterSet
 
 __all__ = ["Parameter", "ParameterSet", "__version__"]

@@ -144,7 +144,7 @@ def _load_images(images) -> list[DFTResult]:
         import ase.io
         try:
             frames = ase.io.read(str(p), index=":")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise ConfigError("images", str(p), f"a readable multi-frame file ({type(exc).__name__}: {str(exc)[:150]})") from None
         from matsim.core.io import file_sha256
         sha = file_sha256(p)

@@ -114,7 +114,7 @@ class DFTResult:
 def _optional_float(fn) -> float | None:
     try:
         v = fn()
-    except Exception:  # noqa: BLE001 - a calculator that lacks the quantity
+    except Exception:
         return None
     if v is None:
         return None
@@ -128,7 +128,7 @@ def _ase_read(path: Path, index, fmt: str | None):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return ase.io.read(str(path), index=index, format=fmt)
-    except Exception as exc:  # noqa: BLE001 - ase raises many types for bad files
+    except Exception as exc:
         kind = "VASP vasprun.xml" if fmt == "vasp-xml" else "VASP OUTCAR" if fmt == "vasp-out" else \
             "file in a format ase.io.read understands (extxyz, traj, vasprun.xml, OUTCAR, ...)"
         raise ConfigError("path", str(path),
@@ -145,7 +145,7 @@ def from_atoms(atoms, code: str | None = None, path: Path | None = None, sha256:
                           "or atoms.calc = EMT())")
     try:
         energy = float(atoms.get_potential_energy())
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         where = f" in {path}" if path else ""
         raise ConfigError("energy", f"none{where}",
                           f"a total energy stored with the structure ({type(exc).__name__}: {str(exc)[:120]})") from None
@@ -181,7 +181,7 @@ def _is_single_point(calc) -> bool:
 def _optional_array(fn):
     try:
         return np.asarray(fn(), dtype=float)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
 
 
@@ -258,7 +258,7 @@ def _format_name(path: Path, fmt, calc_name: str) -> str:
     try:
         from ase.io.formats import filetype
         return str(filetype(str(path), guess=True))
-    except Exception:  # noqa: BLE001
+    except Exception:
         return "ase"
 
 
@@ -269,12 +269,12 @@ def _add_band_edges(result: DFTResult, path: Path) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             vr = Vasprun(str(path), parse_potcar_file=False, parse_dos=False)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise ConfigError("path", str(path), "a complete VASP vasprun.xml; pymatgen's Vasprun failed with "
                           f"{type(exc).__name__}: {str(exc)[:200]}") from None
     try:
         gap, cbm, vbm, direct = vr.eigenvalue_band_properties
-    except Exception:  # noqa: BLE001 - no eigenvalues written
+    except Exception:
         gap = cbm = vbm = direct = None
     if vbm is not None:
         result.vbm, result.cbm, result.band_gap = float(vbm), float(cbm), float(gap)

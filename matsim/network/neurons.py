@@ -67,7 +67,7 @@ class MottNeuron:
             drive = I_in
         else:
             I0 = validate.finite("I_in", I_in, "A")
-            drive = lambda t, _I=I0: _I  # noqa: E731
+            drive = lambda t, _I=I0: _I
         dev = self.device
         x0 = dev.initial_state() if x0 is None else dev.check_state(np.atleast_1d(x0), "x0")
         t = np.linspace(0.0, t_end, validate.positive_int("n_out", n_out, 2))

@@ -52,7 +52,7 @@ def test_averaged_dynamics_reach_every_target_from_mid_state(taox):
     beyond a full transient simulation) from x0 = 0.5 reach each target within 0.02."""
     for x in np.arange(1, 10) / 10:
         w = W.square(0.45, 5.8e6, offset=taox.dc_offset_for_state(x, 0.45))
-        rhs = lambda t, y: taox.averaged_rate(np.clip(y, 0, 1), w, n_samples=200)
+        rhs = lambda t, y, w=w: taox.averaged_rate(np.clip(y, 0, 1), w, n_samples=200)
         sol = solve_ivp(rhs, (0, 20.0), [0.5], method="LSODA", rtol=1e-8, atol=1e-10)
         assert sol.y[0, -1] == pytest.approx(x, abs=0.02)
 

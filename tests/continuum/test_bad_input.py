@@ -1,9 +1,7 @@
 """Bad input gives one clear error naming the field; a diverging solve raises ConvergenceError."""
 
-import numpy as np
 import pytest
 
-from matsim import materials
 from matsim.core.errors import ConfigError, ConvergenceError
 
 from continuum import Circuit, MottFilament

@@ -4,7 +4,6 @@ import json
 
 import matplotlib.figure
 import numpy as np
-import pytest
 
 from matsim.cli import main
 
