@@ -113,7 +113,7 @@ def cmd_run(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     ckpt = Path(args.checkpoint) if args.checkpoint else None
     me = run_stamp(cfg)
-    from matsim.cli import set_interrupt_hint
+    from matsim.core.interrupt import set_interrupt_hint
     done: list[int] = []
 
     def hint() -> str:

@@ -113,13 +113,9 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-_INTERRUPT_HINT: list = []
-
-
-def set_interrupt_hint(text) -> None:
-    """What a Ctrl-C at this point leaves behind and how to resume (printed as one line); a string or
-    a function returning one (evaluated when the interrupt comes)."""
-    _INTERRUPT_HINT[:] = [text]
+# the hint lives in matsim.core.interrupt so that the engines' CLIs can set it without importing upward
+from matsim.core.interrupt import HINT as _INTERRUPT_HINT
+from matsim.core.interrupt import set_interrupt_hint  # noqa: F401  (re-exported)
 
 
 def _comm():

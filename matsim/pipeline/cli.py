@@ -32,7 +32,7 @@ def run_command(args) -> int:
     pipe = Pipeline.from_yaml(args.workflow, run_dir=args.out, size=args.size, quiet=args.quiet)
     if args.resume and not pipe.run_dir.is_dir():
         raise ConfigError("--resume", str(pipe.run_dir), "an existing run folder to continue")
-    from matsim.cli import set_interrupt_hint
+    from matsim.core.interrupt import set_interrupt_hint
     set_interrupt_hint(f"finished stages are kept in {pipe.run_dir}; resume with: "
                        f"matsim run {args.workflow} --resume" + (f" --out {args.out}" if args.out else ""))
     pipe.run(force=args.force)
