@@ -173,8 +173,8 @@ def test_builtin_stage_keys_cover_the_engines_they_import(stage, uses, not_uses)
 
 
 def test_forming_verify_failure_is_reported(tmp_path, monkeypatch):
-    """A cell whose filament never survives the read: kmc_switching warns and says so in its summary
-    (before: the loop ended silently after three attempts)."""
+    """A cell whose filament never survives the read: kmc_switching warns (before: the loop ended silently
+    after three attempts), and the sweep without a SET fails the stage (matsim.pipeline.integrity)."""
     import numpy as np
     import xarray as xr
 
@@ -199,7 +199,8 @@ def test_forming_verify_failure_is_reported(tmp_path, monkeypatch):
     wf = tmp_path / "wf.yaml"
     wf.write_text(yaml.safe_dump({"name": "nf", "stages": [
         {"stage": "kmc_switching", "params": {"forming_attempts": 2, "cycles": 1}}]}))
-    with pytest.warns(RuntimeWarning, match="forming-verify failed 2 times"):
-        s = Pipeline.from_yaml(wf, run_dir=tmp_path / "run", quiet=True).run()
-    assert s["kmc_switching"]["forming_verified"] is False
-    assert s["kmc_switching"]["V_forming_attempts"] == [4.0, 4.0]
+    from matsim.core.errors import NoResultError
+    with pytest.warns(RuntimeWarning, match="forming-verify failed 2 times"), \
+            pytest.raises(NoResultError, match="V_set"):      # no SET in the sweep either: the stage fails
+        Pipeline.from_yaml(wf, run_dir=tmp_path / "run", quiet=True).run()
+    assert "V_set" in (tmp_path / "run" / "kmc_switching" / "FAILED").read_text()
