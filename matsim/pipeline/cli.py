@@ -25,7 +25,11 @@ def run_command(args) -> int:
 
     if args.list_stages:
         for name in stage_names():
-            print(f"{name:<22} {get_stage(name).description}")
+            stage = get_stage(name)
+            print(f"{name:<22} {stage.description}")
+            fields = stage.config.model_fields
+            if fields:
+                print(" " * 23 + "params: " + ", ".join(fields))
         return 0
     if not args.workflow:
         raise ConfigError("workflow", None, "a workflow YAML file (or --list-stages)")

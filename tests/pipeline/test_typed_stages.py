@@ -204,3 +204,11 @@ def test_forming_verify_failure_is_reported(tmp_path, monkeypatch):
             pytest.raises(NoResultError, match="V_set"):      # no SET in the sweep either: the stage fails
         Pipeline.from_yaml(wf, run_dir=tmp_path / "run", quiet=True).run()
     assert "V_set" in (tmp_path / "run" / "kmc_switching" / "FAILED").read_text()
+
+
+def test_list_stages_shows_each_stage_and_its_parameters(capsys):
+    from matsim.cli import main
+    assert main(["run", "--list-stages"]) == 0
+    out = capsys.readouterr().out
+    assert all(name in out for name in BUILTIN)
+    assert "params: material, neb_dir, emt_metal" in out
