@@ -31,7 +31,7 @@ import numpy as np
 from compact.base import CompactModel
 from compact.smooth import limexp, limsinh, split_polarity, stack_rate, window_from_lower, window_from_upper
 from matsim.core import units, validate
-from matsim.core.errors import ConfigError
+from matsim.core.errors import ConfigError, ConvergenceError
 from matsim.core.parameters import Parameter, ParameterSet
 
 # Richardson constant unit (not in the core table)
@@ -103,7 +103,11 @@ class JARTVCM(CompactModel):
         return self.area * p.A_star * T ** 2 * np.exp(-phi / (units.k_B * T))
 
     def interface_voltage(self, v, N, T=None, iterations: int = 60):
-        """v_s (V): root of v_s + R(N) I_s 2 sinh(v_s/(2 n V_T)) = v (vectorized Newton)."""
+        """v_s (V): root of v_s + R(N) I_s 2 sinh(v_s/(2 n V_T)) = v (vectorized Newton).
+
+        Raises ConvergenceError (iterations, last step and residual, v_s reached, v, N, T) if the Newton
+        step is not below 1e-12 (1 + |v|) V within ``iterations``.
+        """
         p = self.p
         T = p.T_ambient if T is None else T
         v = np.asarray(v, dtype=float)
@@ -113,6 +117,8 @@ class JARTVCM(CompactModel):
         v, R, Is = np.broadcast_arrays(v, R, Is)
         # start below the root (|v_s| <= |v| and <= the value where the resistor takes all the voltage)
         vs = np.sign(v) * np.minimum(np.abs(v), Vn * np.arcsinh(np.abs(v) / (2 * R * Is)))
+        if iterations < 1:
+            raise ConfigError("iterations", iterations, "a number of Newton iterations >= 1")
         for _ in range(iterations):
             a = vs / Vn
             f = vs + R * 2 * Is * limsinh(a) - v
@@ -120,8 +126,12 @@ class JARTVCM(CompactModel):
             step = f / df
             vs = vs - step
             if np.all(np.abs(step) <= 1e-12 * (1.0 + np.abs(v))):
-                break
-        return vs
+                return vs
+        raise ConvergenceError(
+            f"JART interface_voltage: Newton did not converge in {iterations} iterations: largest last step "
+            f"{np.max(np.abs(step)):.3g} V (tolerance 1e-12 (1 + |v|) V), "
+            f"largest residual {np.max(np.abs(f)):.3g} V; v_s = {vs!r} for v = {v!r}, "
+            f"N = {np.asarray(N)!r} m^-3, T = {T!r} K")
 
     def current(self, v, x, T=None):
         N = np.asarray(x, dtype=float)[0]

@@ -363,20 +363,31 @@ class ESN(_Readout):
         if not np.isfinite(self.I_ref) or self.I_ref <= 0:
             raise ConfigError("v_read", v_read, f"a read voltage giving a current > 0 in {device.name}'s rest state")
 
+    #: Newton iterations allowed for the series-resistor solve in :meth:`_device_voltage`.
+    newton_max_iter: int = 30
+
     def _device_voltage(self, v, x):
-        """Voltage across each device in series with R_s (Newton on i(v_d) = (v - v_d)/R_s)."""
+        """Voltage across each device in series with R_s (Newton on i(v_d) = (v - v_d)/R_s).
+
+        Raises ConvergenceError (with the iteration count, the largest last Newton step in V and the
+        device state) if the step is not below 1e-9 (1 + |v|) V after ``newton_max_iter`` iterations.
+        """
         if self.R_s == 0:
             return v
         vd = v.copy()
-        for _ in range(30):
+        step = np.full_like(vd, np.inf)
+        for _ in range(self.newton_max_iter):
             i = self.device.current(vd, x)
             g = self.device.conductance(vd, x)
             f = vd - v + self.R_s * i
             step = f / (1.0 + self.R_s * g)
             vd = vd - step
             if np.all(np.abs(step) < 1e-9 * (1 + np.abs(v))):
-                break
-        return vd
+                return vd
+        raise ConvergenceError(
+            f"ESN: series-resistor Newton ({self.device.name}, R_s={self.R_s:g} Ohm) did not converge in "
+            f"{self.newton_max_iter} iterations: largest last step {np.max(np.abs(step)):.3g} V "
+            f"(tolerance 1e-9 (1 + |v|) V); device voltage {vd!r}, state {x!r}. Reduce dt or raise newton_max_iter.")
 
     def _advance(self, v, x, duration):
         if duration <= 0:

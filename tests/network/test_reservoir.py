@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from compact.nbox_ascoli import NbOxAscoli
-from matsim.core.errors import ConfigError
+from matsim.core.errors import ConfigError, ConvergenceError
 from matsim.network.reservoir import ESN, SoftwareESN, benchmark_narma10, narma10, nrmse
 
 
@@ -46,3 +46,12 @@ def test_reservoir_bad_inputs():
         SoftwareESN(10).predict(np.zeros(5))
     with pytest.raises(ConfigError, match="y"):
         SoftwareESN(10).fit(np.zeros(5), np.zeros(6))
+
+
+def test_series_newton_raises_when_it_gives_up():
+    esn = ESN(NbOxAscoli(), n_nodes=5, seed=0, R_s=1000.0)
+    u = np.linspace(0.0, 0.5, 5)
+    assert np.all(np.isfinite(esn.states(u)))              # converges in normal use (30 iterations)
+    esn.newton_max_iter = 1
+    with pytest.raises(ConvergenceError, match=r"1 iterations.*state"):
+        esn.states(u)
