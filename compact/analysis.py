@@ -1,6 +1,7 @@
 """Analysis of compact models: small-signal impedance / local activity, and pinched hysteresis.
 
-Small signal (Chua's local-activity theory; Ascoli et al. and seed 002 §3.1 for NbOx): linearizing
+Small signal (Chua's local-activity theory: Chua, Int. J. Bifurcation Chaos 15, 3435 (2005); for NbOx:
+Ascoli et al., IEEE TCAS-I 69, 4596 (2022)): linearizing
 ``i = I(v, x)``, ``dx/dt = f(v, x)`` about an equilibrium (v_dc, x_dc) with ``f = 0`` gives the admittance
 
     Y(jw) = dI/dv + dI/dx (jw 1 - df/dx)^(-1) df/dv,      Z = 1/Y.

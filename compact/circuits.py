@@ -6,7 +6,8 @@
     dx/dt     = model.dstate_dt(v, x)
 
 This is the Pearson-Anson relaxation oscillator when the device has an S-type negative differential
-resistance (Mott threshold switch) and the load line crosses the NDR branch (seed 004; DESIGN §4.3).
+resistance (Mott threshold switch) and the load line crosses the NDR branch (Pearson & Anson,
+Proc. Phys. Soc. 34, 204 (1921); Pickett, Medeiros-Ribeiro & Williams, Nat. Mater. 12, 114 (2013)).
 Charging time from the hold voltage V_h to the threshold V_th is ``R_s C_p ln((V_s - V_h)/(V_s - V_th))``.
 """
 

@@ -10,7 +10,7 @@ RRAM Verilog-A model v1.0.0, doi:10.4231/D37H1DN48)::
 
 with the published defaults g0 = 0.25 nm, V0 = 0.25 V, I0 = 1 mA, v0 = 10 m/s, Ea = 0.6 eV,
 a0 = 0.25 nm, gamma0 = 16, beta = 0.8, alpha = 3, t_ox = 12 nm, R_th = 2.1e3 K/W, F_min = 1.4 GV/m,
-g in [g_min, g_max] = [0.2, 1.7] nm (DESIGN §4.4; v1.0.0 code as transcribed by M. Watfa's Python port).
+g in [g_min, g_max] = [0.2, 1.7] nm (v1.0.0 Verilog-A code, as transcribed by M. Watfa's Python port).
 
 Smoothing for export (see :mod:`compact.smooth`): the model's hard field gate
 ``gamma |V| / t_ox < F_min -> no switching`` is ``G_F = (1 + tanh((gamma |V|/t_ox - F_min)/dF))/2``

@@ -9,8 +9,7 @@ Device-to-device (D2D): each parameter ``k`` in ``spread`` is drawn per device, 
 with ``z = L u`` correlated standard normals (``L`` the Cholesky factor of the ``correlation`` matrix,
 ``u`` i.i.d. N(0, 1)). ``from_ensemble`` estimates the spreads and correlations from an ensemble of
 fitted parameter sets (e.g. KMC ensembles fitted one by one: a Dataset with one variable per parameter
-over a ``device`` dimension), as DESIGN §4.4 asks ("variability as parameter distributions from KMC
-ensembles").
+over a ``device`` dimension): variability as parameter distributions from KMC ensembles.
 
 Cycle-to-cycle (C2C): :func:`cycle_noise` perturbs a state trajectory / update step by multiplicative
 Gaussian noise; :class:`compact.ECRAM` applies it per pulse (``sigma_c2c``), and the Stanford model's

@@ -14,7 +14,8 @@ every Picard sweep of the PDE (self-consistent coupling)::
 R_series with V_s = I R_s approximates a current source (nearly horizontal load line); the exact
 current-controlled mode is :meth:`Circuit.current_source`.
 This is the Pearson-Anson relaxation oscillator when the load line crosses the S-shaped NDR branch
-(seed 004; Pearson & Anson, Proc. Phys. Soc. B 34, 204 (1921)).
+(Pearson & Anson, Proc. Phys. Soc. 34, 204 (1921); with NbO2 Mott switches: Pickett,
+Medeiros-Ribeiro & Williams, Nat. Mater. 12, 114 (2013)).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Electro-thermal FiPy model of a Mott threshold switch (VO2, NbO2) in an external circuit.
 
-Equations (quasi-static charge transport, transient heat; Joule filaments: seed 004 §threshold
-switching; NbOx neuron: seed 002 §3.1)::
+Equations (quasi-static charge transport, transient heat; Joule heating drives the switch and forms the
+filament: Zimmers et al., PRL 110, 056601 (2013) (VO2); Kumar et al., Nature 548, 318 (2017) (NbO2);
+NbOx neuron: Pickett, Medeiros-Ribeiro & Williams, Nat. Mater. 12, 114 (2013))::
 
     div( sigma(T, |E|) grad phi ) = 0                              (current continuity)
     rho c dT/dt = div( kappa grad T ) + sigma |grad phi|^2          (heat, Joule source)

@@ -6,7 +6,7 @@ electrode (plane k = -1, grounded) and a top active electrode (plane k = nz, vol
 interface), vacancy hops, oxygen-ion hops, vacancy-ion recombination, and oxygen exchange with
 the active electrode (absorption into / injection from its oxygen reservoir). Hops have
 r = ν exp(-(E_a + ½ ΔW)/k_B T) with ΔW the exact electrostatic energy change (self-interaction
-excluded, image energies included), i.e. E_a - ½ q a E_∥ for a small field (DESIGN.md §4.2; Guan, Yu &
+excluded, image energies included), i.e. E_a - ½ q a E_∥ for a small field (Guan, Yu &
 Wong, IEEE EDL 33, 1405 (2012); Padovani et al., IEEE TED 62, 1998 (2015)).
 
 Electrostatics: φ = φ_applied + Σ_j z_j e G(·, j) with G the lattice Green's function of the cell

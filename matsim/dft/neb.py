@@ -1,6 +1,6 @@
 """Migration barriers from nudged-elastic-band (NEB) images.
 
-Ea = max_i E_i − E_0  (forward barrier; DESIGN.md §4.1), reverse barrier = max_i E_i − E_last.
+Ea = max_i E_i − E_0  (forward barrier), reverse barrier = max_i E_i − E_last.
 Use climbing-image NEB (Henkelman, Uberuaga & Jónsson, J. Chem. Phys. 113, 9901 (2000)) so the
 highest image sits on the saddle point; without it, max E_i underestimates the barrier.
 

@@ -6,7 +6,7 @@ E(s) = sum_{(i,j)} w_ij s_i s_j. The Hopfield weights J = -W are stored as cross
 neuron i reads its field h_i = sum_j J_ij s_j through the array and sets s_i = sign(h_i)
 (asynchronous updates: each one lowers E, so the noiseless network stops in a local minimum).
 
-Noise as a resource (Cai et al., Nat. Electron. 3, 409 (2020); seed 002 §4.3): every read of a
+Noise as a resource (Cai et al., Nat. Electron. 3, 409 (2020)): every read of a
 conductance carries noise, J_ij (1 + sigma xi_ij), so h_i has a Gaussian error of standard deviation
 sigma * sqrt(sum_j J_ij^2). A large sigma early lets the network climb out of local minima, and
 lowering it (annealing) freezes it into a deep one. Two ways to set sigma(k) over the sweeps k:

@@ -2,10 +2,10 @@
 
 Circuit (Ascoli, Demirkol, Tetzlaff & Chua, "Edge of chaos is sine qua non for Turing
 instability", IEEE TCAS-I 69, 4596 (2022); with cell capacitors: "Edge of chaos theory resolves
-Smale paradox", IEEE TCAS-I 69, 1252 (2022); seed 002 §3.1, Figs. 12-13): each cell is a DC source
-``V_s`` in series with ``R_s`` driving a locally active NbOx memristor (state x_k = filament
-temperature T_k in K), optionally in parallel with a capacitor ``C``; the two memristor top
-terminals are joined by the coupling resistor ``R_C`` (the "diffusion" path)::
+Smale paradox", IEEE TCAS-I 69, 1252 (2022); reviewed in Song et al., ACS Nano 17, 11994 (2023),
+Figs. 12-13): each cell is a DC source ``V_s`` in series with ``R_s`` driving a locally active NbOx
+memristor (state x_k = filament temperature T_k in K), optionally in parallel with a capacitor ``C``;
+the two memristor top terminals are joined by the coupling resistor ``R_C`` (the "diffusion" path)::
 
     C_th dT_k/dt = G(T_k) v_k^2 - (T_k - T_amb)/R_th                              (k = 1, 2)
     C    dv_k/dt = (V_s - v_k)/R_s - G(T_k) v_k - (v_k - v_j)/R_C                 (C > 0: 4th order)
@@ -38,7 +38,8 @@ from compact.nbox_ascoli import NbOxAscoli
 from matsim.core import validate
 from matsim.core.errors import ConfigError, ConvergenceError
 
-#: published bifurcation points (seed 002 Figs. 12-13; Ascoli et al. TCAS-I 2022, MetroXRAINE 2022)
+#: published bifurcation points (Ascoli et al., IEEE TCAS-I 2022, MetroXRAINE 2022;
+#: Song et al., ACS Nano 2023, Figs. 12-13)
 PUBLISHED_PITCHFORK_OHM = 49.75
 PUBLISHED_HOPF_OHM = 28.1
 

@@ -1,6 +1,6 @@
 """Mott (threshold-switch) neuron: one volatile device in parallel with a membrane capacitor.
 
-Pearson-Anson / "neuristor" cell driven by an input current I_in(t) (seed 004; Pickett et al.,
+Pearson-Anson / "neuristor" cell driven by an input current I_in(t) (Pickett, Medeiros-Ribeiro & Williams,
 Nat. Mater. 12, 114 (2013) use two such channels; this module implements the one-channel
 integrate-and-fire form)::
 

@@ -10,7 +10,8 @@ coupled by resistors R_kj and/or capacitors C_kj::
 
 with L_G, L_C the weighted graph Laplacians of the coupling conductances 1/R_kj and capacitances
 C_kj. A cell biased in the device's negative-differential-resistance region with C large enough
-relaxation-oscillates (Pearson-Anson); see seed 004 and seed 002 §3.1. Two identical cells lock
+relaxation-oscillates (Pearson-Anson; NbO2: Pickett, Medeiros-Ribeiro & Williams, Nat. Mater. 12, 114
+(2013), Kumar et al., Nature 548, 318 (2017)). Two identical cells lock
 in phase through a resistor and in anti-phase through a capacitor (Parihar et al., Phys. Rev. E 92,
 012904 (2015); Shukla et al., Sci. Rep. 4, 4964 (2014)).
 

@@ -1,6 +1,6 @@
 """Reservoir computing with volatile memristive devices as the reservoir nodes (fading memory).
 
-Device echo-state network (seed 002 §4.3; Du et al., Nat. Commun. 8, 2204 (2017); Moon et al.,
+Device echo-state network (Du et al., Nat. Commun. 8, 2204 (2017); Moon et al.,
 Nat. Electron. 2, 480 (2019)): N devices (any :class:`compact.CompactModel`; e.g. a TaOx extended
 memristor or a thermal NbOx switch) each in series with a resistor R_s. At step n the node voltages
 

@@ -48,7 +48,7 @@ def test_integrate_pulse_matches_model_simulate():
 
 
 def test_64x64_write_verify_4bit_within_5_percent():
-    """Seed 002 §5 (Kim et al., Nat. Commun. 12, 5198 (2021)): 64x64 passive array, 4-bit, 5 % write-verify."""
+    """Kim et al., Nat. Commun. 12, 5198 (2021): 64x64 passive array, 4-bit, 5 % write-verify."""
     m = StanfordPKU()
     n = 64
     rng = np.random.default_rng(0)

@@ -1,4 +1,5 @@
-"""Crossbar analyses (seed 002 §4-5): accuracy vs bits / states / wire resistance / asymmetry, IR-drop
+"""Crossbar analyses (as reviewed in Song et al., ACS Nano 17, 11994 (2023)):
+accuracy vs bits / states / wire resistance / asymmetry, IR-drop
 error vs array size, sneak-path read margin of passive (1R) and 1S1R arrays. Each returns an
 ``xarray.Dataset``; :func:`plot` draws any of them (matplotlib, returns the Figure).
 """

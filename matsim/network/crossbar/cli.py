@@ -141,7 +141,8 @@ def cmd_program(args) -> int:
 
 
 def cmd_analyze(args) -> int:
-    """All analyses of seed 002 §4-5 with plots (PNG) and the numbers (JSON) in ``--out``."""
+    """All crossbar analyses (the accuracy and programming studies reviewed in Song et al., ACS Nano 17,
+    11994 (2023)) with plots (PNG) and the numbers (JSON) in ``--out``."""
     from pathlib import Path
 
     from matsim.core.io import save_json

@@ -1,6 +1,6 @@
 """Analog deep-learning layers on crossbars: differential conductance pairs, pulsed training, Tiki-Taka.
 
-Weights map to conductance pairs (Burr et al., Adv. Phys. X 2, 89 (2017); seed 002 §4)::
+Weights map to conductance pairs (Burr et al., Adv. Phys. X 2, 89 (2017))::
 
     W = w_max (G+ - G-) / (G_max - G_min),   G± = G_min + (G_max - G_min) max(±W, 0) / w_max
 

@@ -11,7 +11,7 @@ Read (analog VMM; Xia & Yang, Nat. Mater. 18, 309 (2019))::
 same output. Linear cells are read through the cached exact transfer matrix ``G_eff`` (:mod:`.transfer`)
 once it exists or when the batch is large (>= rows/8 inputs), else by the batched exact solve.
 
-Programming (seed 002 §5; Alibart, Gao, Hoskins & Strukov, Nanotechnology 23, 075201 (2012);
+Programming (Alibart, Gao, Hoskins & Strukov, Nanotechnology 23, 075201 (2012);
 Kim et al., Nat. Commun. 12, 5198 (2021): 64 x 64 passive array, 5 % write-verify): cells are
 programmed one at a time. The selected word line is driven to ``V_p``, the selected bit line to 0;
 unselected lines to ``V_p/2`` (V/2 scheme) or, V/3 scheme, unselected word lines to ``V_p/3`` and
