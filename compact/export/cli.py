@@ -17,35 +17,22 @@ from matsim.core.errors import ConfigError
 
 
 def resolve_model(name: str, params_path: str | None = None):
-    """A model instance from its class name (case-insensitive), optionally with a ParameterSet JSON."""
-    import compact
-    from compact.export.spec import supported_models
-    from matsim.core.parameters import ParameterSet
+    """A model instance from its class name (case-insensitive), optionally with a ParameterSet JSON.
 
-    classes = {}
-    wanted = set(supported_models())
-    for cname in wanted:
-        cls = getattr(compact, cname, None)
-        if cls is not None:
-            classes[cname.lower()] = cls
-    if name.lower() not in classes:
-        # models that compact/__init__.py does not re-export: look through compact's own modules
-        import importlib
-        import pkgutil
-        for info in pkgutil.iter_modules(compact.__path__):
-            if info.name in ("export", "cli") or info.ispkg:
-                continue
-            try:
-                mod = importlib.import_module(f"compact.{info.name}")
-            except Exception:  # a half-written sibling module must not break the export CLI
-                continue
-            for cname in wanted:
-                if cname.lower() not in classes and isinstance(getattr(mod, cname, None), type):
-                    classes[cname.lower()] = getattr(mod, cname)
-    cls = classes.get(name.lower())
-    if cls is None:
-        raise ConfigError("MODEL", name, "one of: " + (", ".join(sorted(c.__name__ for c in classes.values()))
-                                                       or "none (no exportable compact model is installed)"))
+    The names are those of the compact model registry (:data:`compact.MODELS`) that have an export spec
+    (:data:`compact.export.spec.SPECS`); both are read from the sources, so only the model asked for is imported.
+    """
+    import compact
+    from compact.export.spec import SPECS
+    from matsim.core.parameters import ParameterSet
+    from matsim.core.registry import suggestion
+
+    exportable = [n for n in compact.model_names() if n in SPECS]
+    lookup = {n.lower(): n for n in exportable}
+    if str(name).lower() not in lookup:
+        raise ConfigError("MODEL", name, "one of: " + (", ".join(exportable) or "none (no exportable compact model)")
+                          + suggestion(name, exportable))
+    cls = compact.get_model(lookup[str(name).lower()])
     if params_path:
         return cls(ParameterSet.load_json(params_path))
     return cls()

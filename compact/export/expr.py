@@ -107,14 +107,3 @@ def render(expr: str, symbols: dict[str, str], field: str = "expression",
         last = e
     pieces.append(expr[last:])
     return "".join(pieces)
-
-
-def check_balanced(expr: str, field: str = "expression") -> None:
-    depth = 0
-    for ch in expr:
-        depth += ch == "("
-        depth -= ch == ")"
-        if depth < 0:
-            break
-    if depth != 0:
-        raise ConfigError(field, expr, "balanced parentheses")

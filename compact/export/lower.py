@@ -138,7 +138,3 @@ def node_rate_to_rate(spec: ExportSpec, st: StateSpec, node_value, node_rate_val
         return np.asarray(node_rate_value) * st.scale
     c = np.cosh(0.5 * np.clip(u, -U_MAX, U_MAX))
     return np.asarray(node_rate_value) * _padded(st)[1] / (4.0 * c * c)
-
-
-def eps_symbol(spec: ExportSpec) -> str:
-    return "eps_clip"

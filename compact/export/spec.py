@@ -15,16 +15,16 @@ scales and initial values, physical constants and the smoothing widths.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 from matsim.core import units
 from matsim.core.errors import ConfigError
+from matsim.core.registry import Registry, scan_decorated
 
 from compact.export import expr as ex
 
@@ -169,38 +169,36 @@ class ExportSpec:
         return next(p for p in self.params if p.symbol == symbol)
 
 
-_REGISTRY: dict[str, Callable] = {}
+#: export spec registry: model class name -> ``"compact.export.models.<module>:<builder>"``, read from the
+#: ``@register("Name")`` lines of :mod:`compact.export.models` (no import); a builder module is imported
+#: when its model is first exported. A name registered twice (from a different function) is refused.
+SPECS = Registry("export spec", lambda: scan_decorated(Path(__file__).resolve().parent / "models",
+                                                       "compact.export.models", "register"))
 
 
 def register(class_name: str, thermal: bool = False):
     """Decorator: register ``fn(model) -> Equations`` as the spec builder of a model class name
-    (``thermal``: its equations define a thermal terminal)."""
+    (``thermal``: its equations define a thermal terminal). A second builder for one class name raises
+    :class:`~matsim.core.registry.RegistryError`."""
     def deco(fn):
         fn.has_thermal = thermal
-        _REGISTRY[class_name] = fn
+        SPECS.add(class_name, fn)
         return fn
     return deco
 
 
-def _load_builtin_specs() -> None:
-    import compact.export.models as pkg
-    for info in pkgutil.iter_modules(pkg.__path__):
-        importlib.import_module(f"{pkg.__name__}.{info.name}")
-
-
 def supported_models() -> list[str]:
     """Model class names that can be exported."""
-    _load_builtin_specs()
-    return sorted(_REGISTRY)
+    return SPECS.names()
 
 
 def builder_for(model) -> Callable:
-    _load_builtin_specs()
+    """The spec builder of ``model``'s class (or of its nearest registered base class)."""
     for cls in type(model).__mro__:
-        if cls.__name__ in _REGISTRY:
-            return _REGISTRY[cls.__name__]
+        if cls.__name__ in SPECS:
+            return SPECS.get(cls.__name__)
     raise ConfigError("model", type(model).__name__,
-                      "a compact model with an export spec: " + ", ".join(sorted(_REGISTRY)))
+                      "a compact model with an export spec: " + ", ".join(SPECS.names()))
 
 
 def si_unit(unit_name: str) -> str:
@@ -263,7 +261,7 @@ def _with_thermal_port(model, eqs: Equations) -> Equations:
     if th is None:
         raise ConfigError("thermal_port", True, f"False for {type(model).__name__}: a thermal terminal is "
                           "exported for models with a device temperature (" + ", ".join(
-                              sorted(k for k, f in _REGISTRY.items() if getattr(f, "has_thermal", False))) + ")")
+                              sorted(k for k, f in SPECS.items() if getattr(f, "has_thermal", False))) + ")")
     name = th["temperature"]
     defs = [(d, e) for d, e in eqs.defs if d != name]
     defs.insert(0, (name, f"T_ambient + {PORT_SYMBOL}"))
@@ -411,17 +409,6 @@ def _ambient_symbol(eqs: Equations, model_names: list[str]) -> str | None:
     texts = [eqs.current, *eqs.rates.values(), *(e for _, e in eqs.defs), *(e for _, e in eqs.implicit)]
     used = {name for t in texts for _, _, name, call in ex.identifiers(t) if not call}
     return "T_ambient" if "T_ambient" in used else None
-
-
-def symbol_table(spec: ExportSpec, voltage: str, state_ref: Callable[[StateSpec], str],
-                 param_ref: Callable[[ExportParam], str]) -> dict[str, str]:
-    """Neutral symbol -> target text (defs and ``I_dev`` are added by the writers)."""
-    table = {"V": voltage, PORT_SYMBOL: "V(th)"}
-    for p in spec.params:
-        table[p.symbol] = param_ref(p)
-    for st in spec.states:
-        table[st.name] = state_ref(st)
-    return table
 
 
 def evaluation_order(spec: ExportSpec) -> list[tuple[str, str]]:

@@ -176,6 +176,31 @@ def scan_subclasses(directory, package: str, base: str) -> dict[str, str]:
     return found
 
 
+def scan_decorated(directory, package: str, decorator: str) -> dict[str, str]:
+    """``{name: "package.module:function"}`` of the functions in ``directory/*.py`` decorated with
+    ``@decorator("name", ...)`` (a string literal as first argument), read from the source without importing it.
+
+    One name in two places is refused (:class:`RegistryError`).
+    """
+    import ast
+    from pathlib import Path
+
+    table: dict[str, str] = {}
+    for path in sorted(Path(directory).glob("*.py")):
+        module = f"{package}.{path.stem}"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            for dec in node.decorator_list:
+                if (isinstance(dec, ast.Call) and getattr(dec.func, "id", getattr(dec.func, "attr", None)) == decorator
+                        and dec.args and isinstance(dec.args[0], ast.Constant) and isinstance(dec.args[0].value, str)):
+                    name, target = dec.args[0].value, f"{module}:{node.name}"
+                    if name in table:
+                        raise RegistryError(f"{decorator} {name!r} is registered twice: {table[name]} and {target}")
+                    table[name] = target
+    return table
+
+
 def _where(obj) -> str:
     """``"module:name"`` of a table entry (objects may say where they come from in ``origin``)."""
     if isinstance(obj, str):

@@ -24,7 +24,6 @@ twice is an error. So adding a stage is adding one file to ``steps/``.
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -33,7 +32,7 @@ from pydantic import Field, ValidationError
 
 from matsim.core.config import MatsimConfig
 from matsim.core.errors import ConfigError
-from matsim.core.registry import Registry, suggestion
+from matsim.core.registry import Registry, scan_decorated, suggestion
 
 STEPS_DIR = Path(__file__).resolve().parent / "steps"
 STEPS_PACKAGE = "matsim.pipeline.steps"
@@ -154,21 +153,8 @@ class Stage:
 
 def _builtin_table() -> dict[str, str]:
     """``name -> module`` of the stages in ``steps/*.py``, read from their ``@register_stage("name")`` lines."""
-    table: dict[str, str] = {}
-    for path in sorted(STEPS_DIR.glob("*.py")):
-        module = f"{STEPS_PACKAGE}.{path.stem}"
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
-            if not isinstance(node, ast.FunctionDef):
-                continue
-            for dec in node.decorator_list:
-                if (isinstance(dec, ast.Call) and getattr(dec.func, "id", getattr(dec.func, "attr", None)) == "register_stage"
-                        and dec.args and isinstance(dec.args[0], ast.Constant)):
-                    name = dec.args[0].value
-                    if name in table:
-                        from matsim.core.registry import RegistryError
-                        raise RegistryError(f"stage {name!r} is registered twice: {table[name]} and {module}")
-                    table[name] = module
-    return table
+    return {name: target.partition(":")[0]
+            for name, target in scan_decorated(STEPS_DIR, STEPS_PACKAGE, "register_stage").items()}
 
 
 STAGES = Registry("stage", _builtin_table)

@@ -27,8 +27,8 @@ def _close(a, b, rel=1e-9):
 
 
 def test_every_model_is_covered():
-    from compact.export.spec import _REGISTRY, supported_models
-    builtin = {k for k in supported_models() if _REGISTRY[k].__module__.startswith("compact.export.models")}
+    from compact.export.spec import SPECS
+    builtin = {k for k, fn in SPECS.items() if fn.__module__.startswith("compact.export.models")}
     assert builtin == {k.split(".")[0] for k in MODELS}
 
 
