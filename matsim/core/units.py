@@ -175,7 +175,7 @@ def unit(name: str) -> Unit:
 def dimension_name(dim: tuple) -> str:
     """SI spelling of a dimension, e.g. (2, 1, -2, 0, 0) -> 'm^2 kg s^-2'."""
     parts = []
-    for base, p in zip(_BASE, dim):
+    for base, p in zip(_BASE, dim, strict=True):
         if p == 0:
             continue
         parts.append(base if p == 1 else f"{base}^{p:g}")
