@@ -25,7 +25,7 @@ it is solved exactly by a lateral FFT and one tridiagonal (Thomas) solve across 
 Fourier mode, O(N log N). A filament changes only the bonds of its sites (a low-rank change ΔA), so
 the temperature is the conjugate-gradient solution preconditioned with that exact A_0 solve and
 warm-started from the previous temperature (PCG on I + A_0⁻¹ ΔA converges in at most
-rank(ΔA) + 1 steps; 12-16 in practice, tested against a direct solve).
+rank(ΔA) + 1 steps; 11-18 in practice, tested against a direct solve).
 """
 
 from __future__ import annotations

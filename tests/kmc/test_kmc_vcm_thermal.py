@@ -105,3 +105,15 @@ def test_unknown_thermal_model_is_config_error():
     with pytest.raises(ConfigError) as err:
         kmc.VCMCell("HfO2", shape=(3, 3, 4), thermal="finite")
     assert err.value.field == "thermal"
+
+
+def test_checkpoint_keeps_the_thermal_model(tmp_path):
+    cell = kmc.VCMCell("HfO2", shape=(6, 6, 6), compliance_A=None, seed=3, thermal="electrodes")
+    for k in range(6):
+        cell.vac[np.ravel_multi_index((3, 3, k), (6, 6, 6))] = 1
+    cell.set_voltage(0.2)
+    cell.save(tmp_path / "c.npz")
+    back = kmc.load(tmp_path / "c.npz")
+    assert back.thermal == "electrodes"
+    back.update_fields()
+    assert back.T_max == pytest.approx(cell.T_max, rel=1e-9)
