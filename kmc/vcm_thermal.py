@@ -21,11 +21,11 @@ Electrode thickness 0 puts the ambient right after the interface resistance; wit
 κ_filament = κ_ox this is exactly the previous model of :class:`kmc.VCMCell` (electrodes at T_ambient).
 
 Cost: nothing is factorized. The filament-free network A_0 is laterally translation invariant, so
-it is solved exactly by a lateral FFT and one tridiagonal (Thomas) solve across the layers per
-Fourier mode, O(N log N). A filament changes only the bonds of its sites (a low-rank change ΔA), so
+it is solved exactly by a lateral FFT and one tridiagonal solve across the layers per Fourier mode
+(a precomputed dense inverse per mode, or a Thomas sweep for large grids), O(N log N). A filament changes only the bonds of its sites (a low-rank change ΔA), so
 the temperature is the conjugate-gradient solution preconditioned with that exact A_0 solve and
 warm-started from the previous temperature (PCG on I + A_0⁻¹ ΔA converges in at most
-rank(ΔA) + 1 steps; 11-18 in practice, tested against a direct solve).
+rank(ΔA) + 1 steps; 11-39 in practice, tested against a direct solve).
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ class ThermalNetwork:
             self._minv = np.linalg.inv(t)
 
     def base_solve(self, b) -> np.ndarray:
-        """Exact solve of the filament-free network (W -> K) by lateral FFT + Thomas across the layers
+        """Exact solve of the filament-free network (W -> K) by lateral FFT + per-mode solve across the layers
         (O(N log N), no factorization); the preconditioner of :meth:`solve`."""
         g = self.grid
         nx, ny, nz = g.shape

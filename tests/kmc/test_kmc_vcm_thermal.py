@@ -63,6 +63,13 @@ def test_pcg_matches_direct_solve_and_reduces_to_the_ambient_model():
     b[:g.n] = P
     direct = spla.spsolve(net.matrix(fil).tocsc(), b)[:g.n]
     assert np.allclose(net.solve(P, fil), direct, rtol=1e-8, atol=0)
+    assert not np.any(net.solve(0 * P, fil))                     # no power: no rise (no iteration)
+    # the two exact filament-free solves (dense per-mode inverse, Thomas for large grids) agree
+    rhs = np.random.default_rng(1).random(net.n_nodes)
+    dense = net.base_solve(rhs)
+    net._minv = None
+    assert np.allclose(net.base_solve(rhs), dense, rtol=1e-10, atol=0)
+    assert np.allclose(net.matrix(np.zeros(g.n, dtype=bool)) @ dense, rhs, rtol=1e-9, atol=1e-12)
     # no electrode, no interface resistance, κ_filament = κ_oxide: the previous model exactly
     same = ThermalNetwork(g, ThermalParameters(0.5, 0.5, 20.0, 0.0, 0.0, 0.0))
     old = FixedNetwork(g, 0.5 * A, 0.5 * A, 0.5 * A).solve(0.0, 0.0, P)
