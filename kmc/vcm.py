@@ -29,8 +29,10 @@ changes, and whenever the voltage changes):
    The generation barrier E_g - b|E| uses the field of φ_applied (enhanced at a filament tip): the
    Lorentz factor in b refers to the macroscopic field, and the near field of neighbouring charged
    defects is not part of the thermochemical model;
-3. temperature: steady heat diffusion with the Joule power as source, electrodes held at the
-   ambient temperature.
+3. temperature: steady heat diffusion with the Joule power as source; ``thermal="ambient"``
+   (default): uniform κ, electrodes held at the ambient temperature at the oxide surface;
+   ``thermal="electrodes"``: electrodes of finite thickness and κ, interface (Kapitza) resistance,
+   κ_filament on filament sites (:mod:`kmc.vcm_thermal`).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from kmc import _vcm_kernels as VK
 from kmc.engine import KMCModel
 from kmc.vcm_conduction import TunnelNetwork
+from kmc.vcm_thermal import ThermalNetwork, ThermalParameters
 from kmc import grid as _grid
 from kmc.grid import (G_SC_ORIGIN, FixedNetwork, Grid, check_green_table, joule_power,
                       solve_current)
@@ -69,6 +72,11 @@ NU_KEYS = {"attempt_frequency_vacancy_hop": VK.NU_VHOP, "attempt_frequency_ion_h
 CONDUCTION_KEYS = {"conductance_tunnel": "S", "tunnel_decay_length": "m", "E_tunnel_activation": "eV",
                    "filament_temperature_coefficient": "1/K"}
 CONDUCTION = ("tunnel", "lattice")
+#: parameters of the finite-electrode thermal model (kmc.vcm_thermal); from ``base_material`` when absent
+THERMAL_KEYS = {"thermal_conductivity_filament": "W/(m·K)", "thermal_conductivity_electrode": "W/(m·K)",
+                "electrode_thickness": "m", "interface_thermal_resistance": "m^2*K/W",
+                "interface_thermal_resistance_filament": "m^2*K/W"}
+THERMAL = ("ambient", "electrodes")
 COUNT_NAMES = ("vacancy_hops", "ion_hops", "generation", "recombination", "absorption", "injection")
 
 
@@ -114,6 +122,10 @@ class VCMCell(KMCModel):
         (:mod:`kmc.vcm_conduction`), electrostatics of the filament as a conductor; "lattice": the
         previous ohmic network over every lattice bond, refactorized at each vacancy change (kept for
         comparison and benchmarks).
+    thermal : "ambient" (default, the model the shipped calibration was tuned on): uniform κ, electrodes
+        at T_ambient at the oxide surface; "electrodes": finite electrodes (``electrode_thickness``,
+        ``thermal_conductivity_electrode``), interface resistances and ``thermal_conductivity_filament``
+        on filament sites (:mod:`kmc.vcm_thermal`; keys from ``base_material`` when absent).
     green_table : optional precomputed lattice Green's function of this grid (V/C), shape
         (nz, nx ny nz) as returned by :func:`kmc.grid.green_table`; computed when None.
     seed, engine : random seed; "numba" or "python" (reference engine).
@@ -129,7 +141,7 @@ class VCMCell(KMCModel):
                  max_events_per_step: int = 200_000, initial_vacancy_fraction: float | None = None,
                  base_material: str = "HfO2", seed=None, engine: str = "numba", phi_tolerance_kT: float = 0.01,
                  green_table=None, conduction: str = "lattice", process_temperature_K: float = 673.0,
-                 allow_unconverged_dft: bool = False):
+                 allow_unconverged_dft: bool = False, thermal: str = "ambient"):
         self.params = resolve_parameters(params, base_material)
         if not allow_unconverged_dft:
             for key in self.params:
@@ -166,6 +178,7 @@ class VCMCell(KMCModel):
         self.initial_vacancy_fraction = frac
         self.phi_tolerance_kT = non_negative("phi_tolerance_kT", phi_tolerance_kT, "k_B T")
         self.conduction = one_of("conduction", conduction, CONDUCTION)
+        self.thermal = one_of("thermal", thermal, THERMAL)
         self.poisson_refresh_updates = 64     # a fresh Poisson solve of the charges every this many updates
         self.a = p["lattice_spacing"]
         self.grid = g = Grid(self.shape, self.a)
@@ -176,13 +189,20 @@ class VCMCell(KMCModel):
         self._poisson = FixedNetwork(g, eps * self.a, eps * self.a, eps * self.a)
         self._poisson_matrix = g.laplacian(eps * self.a, eps * self.a, eps * self.a).tocsr()
         self._poisson_w = eps * self.a
-        self._heat = FixedNetwork(g, kappa * self.a, kappa * self.a, kappa * self.a)
+        base = materials.get(base_material)
+        if self.thermal == "ambient":
+            self._heat = FixedNetwork(g, kappa * self.a, kappa * self.a, kappa * self.a)
+        else:
+            pt = {k: (self.params if k in self.params else base).require(k, u) for k, u in THERMAL_KEYS.items()}
+            self._heat = ThermalNetwork(g, ThermalParameters(
+                kappa, pt["thermal_conductivity_filament"], pt["thermal_conductivity_electrode"],
+                pt["electrode_thickness"], pt["interface_thermal_resistance"],
+                pt["interface_thermal_resistance_filament"]))
         table = _grid.green_table(g, self._poisson) if green_table is None else check_green_table(g, green_table)
         self._gtab = q * table                               # V per elementary charge
         self._gself = np.ascontiguousarray(self._gtab[np.arange(g.shape[2]), np.arange(g.shape[2])])
         self._cpair = self._pair_self_energy()
         self._phi_lap = self._poisson.solve(0.0, 1.0)          # dielectric Laplace solution, V_top = 1 V
-        base = materials.get(base_material)
         pc = {k: (self.params if k in self.params else base).require(k, u) for k, u in CONDUCTION_KEYS.items()}
         for k in ("conductance_tunnel", "tunnel_decay_length"):
             positive(k, pc[k], CONDUCTION_KEYS[k])
@@ -334,9 +354,14 @@ class VCMCell(KMCModel):
             phi_net, power = self._lattice_conduction()
         else:
             phi_net, power = self._tunnel_conduction(fil)
-        if getattr(self, "_heat_power", None) is None or not np.array_equal(power, self._heat_power):
-            self.temp[:] = self.T_ambient_K + self._heat.solve(0.0, 0.0, power)   # same power: same heat
-            self._heat_power = power
+        if self.thermal == "ambient":
+            if getattr(self, "_heat_power", None) is None or not np.array_equal(power, self._heat_power):
+                self.temp[:] = self.T_ambient_K + self._heat.solve(0.0, 0.0, power)   # same power: same heat
+                self._heat_power = power
+        elif (getattr(self, "_heat_power", None) is None or not np.array_equal(power, self._heat_power)
+              or not np.array_equal(fil, self._heat_fil)):
+            self.temp[:] = self.T_ambient_K + self._heat.solve(power, fil)
+            self._heat_power, self._heat_fil = power, fil
         self.power_W = float(power.sum())
         v = self.v_cell
         zvac = np.where((self.vac > 0) & ~fil, self._par[VK.ZV], 0.0)
@@ -466,7 +491,8 @@ class VCMCell(KMCModel):
                 "field_update_events": self.field_update_events,
                 "field_update_changes": self.field_update_changes, "max_events_per_step": self.max_events_per_step,
                 "phi_tolerance_kT": self.phi_tolerance_kT, "conduction": self.conduction,
-                "process_temperature_K": self.process_temperature_K, "allow_unconverged_dft": True}
+                "process_temperature_K": self.process_temperature_K, "allow_unconverged_dft": True,
+                "thermal": self.thermal}
 
     def save(self, path, extra: dict | None = None):
         """Checkpoint everything needed to continue identically (.npz via matsim.core.checkpoint)."""

@@ -149,6 +149,7 @@ register_unit("W/(m·K)", 1.0, _d(m=1, kg=1, s=-3, K=-1), aliases=("W/(m*K)", "W
 register_unit("J/(kg·K)", 1.0, _d(m=2, s=-2, K=-1), aliases=("J/(kg*K)", "J/kg/K"))
 register_unit("J/(m^3·K)", 1.0, _d(m=-1, kg=1, s=-2, K=-1), aliases=("J/(m^3*K)", "J/m^3/K"))
 register_unit("K/W", 1.0, _d(m=-2, kg=-1, s=3, K=1))
+register_unit("m^2*K/W", 1.0, _d(kg=-1, s=3, K=1), aliases=("m²·K/W", "m^2·K/W", "m2K/W"))   # interface (Kapitza) resistance
 register_unit("K^-1", 1.0, _d(K=-1), aliases=("1/K",))
 register_unit("J/K", 1.0, _d(m=2, kg=1, s=-2, K=-1))
 register_unit("W/K", 1.0, _d(m=2, kg=1, s=-3, K=-1))
@@ -174,7 +175,7 @@ def unit(name: str) -> Unit:
 def dimension_name(dim: tuple) -> str:
     """SI spelling of a dimension, e.g. (2, 1, -2, 0, 0) -> 'm^2 kg s^-2'."""
     parts = []
-    for base, p in zip(_BASE, dim):
+    for base, p in zip(_BASE, dim, strict=True):
         if p == 0:
             continue
         parts.append(base if p == 1 else f"{base}^{p:g}")
