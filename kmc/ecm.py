@@ -262,10 +262,7 @@ class ECMCell(KMCModel):
 
     @classmethod
     def _from_checkpoint(cls, arrays, meta, engine=None):
-        cfg = dict(meta["config"])
-        cfg.pop("model")
-        cfg["params"] = ParameterSet.from_dict(cfg["params"])
-        obj = cls(**cfg, engine=engine or meta["engine"], seed=0)
+        obj = cls._rebuild(meta, engine)
         obj.occ[:] = arrays["occ"]
         obj.counts[:] = arrays["counts"]
         obj.voltage = float(meta["voltage"])

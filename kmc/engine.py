@@ -27,6 +27,7 @@ import numpy as np
 from kmc import _bkl_kernels as K
 from kmc import reference
 from kmc.fenwick import FenwickTree, PyFenwickTree
+from matsim.core.parameters import ParameterSet
 from matsim.core.progress import progress
 from matsim.core.rng import make_rng
 from matsim.core.validate import non_negative, one_of, positive_int
@@ -129,6 +130,16 @@ class KMCModel:
     def _engine_meta(self) -> dict:
         return {"time": self.time, "n_events": self.n_events, "engine": self.engine,
                 "rng": self.rng.bit_generator.state}
+
+    @classmethod
+    def _rebuild(cls, meta: dict, engine=None):
+        """A new model from the constructor keywords that ``save`` stored in ``meta["config"]`` (its
+        ``params`` as a ParameterSet), on the checkpoint's engine unless ``engine`` is given."""
+        cfg = dict(meta["config"])
+        cfg.pop("model")
+        if "params" in cfg:
+            cfg["params"] = ParameterSet.from_dict(cfg["params"])
+        return cls(**cfg, engine=engine or meta["engine"], seed=0)
 
     def _restore_engine(self, meta: dict) -> None:
         self.time = float(meta["time"])

@@ -507,10 +507,7 @@ class VCMCell(KMCModel):
 
     @classmethod
     def _from_checkpoint(cls, arrays, meta, engine=None):
-        cfg = dict(meta["config"])
-        cfg.pop("model")
-        cfg["params"] = ParameterSet.from_dict(cfg["params"])
-        obj = cls(**cfg, engine=engine or meta["engine"], seed=0)
+        obj = cls._rebuild(meta, engine)
         for k in ("vac", "ion", "zvac", "phi", "phi_applied", "temp", "efield", "reservoir", "counts", "par"):
             if k in arrays:                   # phi_applied: checkpoints from before issue #23 lack it
                 getattr(obj, "_par" if k == "par" else k)[:] = arrays[k]
