@@ -66,9 +66,9 @@ def test_example_configs_validate():
 
 
 def test_example_neb_folder_gives_the_emt_barrier(capsys):
-    """examples/dft/cu_vacancy_neb (written by examples/dft/make_emt_neb.py): EMT Cu vacancy hop.
+    """workflows/inputs/cu_vacancy_neb (written by workflows/make_emt_neb.py): EMT Cu vacancy hop.
     EMT's Cu migration barrier is ~0.7-0.8 eV (experiment 0.70 eV; Jacobsen et al., Surf. Sci. 366, 394 (1996))."""
-    assert main(["dft", "barrier", str(ROOT / "examples" / "dft" / "cu_vacancy_neb"), "--json"]) == 0
+    assert main(["dft", "barrier", str(ROOT / "workflows" / "inputs" / "cu_vacancy_neb"), "--json"]) == 0
     import json
     out = json.loads(capsys.readouterr().out)
     assert 0.6 < out["Ea"]["value"] < 0.9 and out["Ea"]["unit"] == "eV"

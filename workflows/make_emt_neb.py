@@ -1,10 +1,10 @@
 """Write a small NEB folder (VASP layout 00..NN, one ``image.extxyz`` with energy and forces per image)
 from the EMT vacancy-hop example, for trying ``matsim dft barrier`` and a workflow's ``neb_dir``:
 
-    .venv/bin/python examples/dft/make_emt_neb.py examples/dft/cu_vacancy_neb
-    .venv/bin/matsim dft barrier examples/dft/cu_vacancy_neb --plot neb.png
+    .venv/bin/python workflows/make_emt_neb.py workflows/inputs/cu_vacancy_neb
+    .venv/bin/matsim dft barrier workflows/inputs/cu_vacancy_neb --plot neb.png
     # workflow: - stage: dft_barrier
-    #             params: {neb_dir: examples/dft/cu_vacancy_neb}
+    #             params: {neb_dir: workflows/inputs/cu_vacancy_neb}
 
 The images are ase EMT (Jacobsen, Stoltze & Nørskov, Surf. Sci. 366, 394 (1996)) Cu, a 2x2x2
 conventional supercell with one vacancy and 3 intermediate images: a stand-in for a DFT NEB with the
