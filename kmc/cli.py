@@ -35,7 +35,7 @@ def _build_cell(cfg):
     return VCMCell(ps, shape=c.shape, T_ambient_K=c.T_ambient_K, compliance_A=c.compliance_A,
                    field_update_events=c.field_update_events, field_update_changes=c.field_update_changes,
                    max_events_per_step=c.max_events_per_step, initial_vacancy_fraction=c.initial_vacancy_fraction,
-                   seed=c.seed)
+                   seed=c.seed, conduction=c.conduction, thermal=c.thermal)
 
 
 def _run_step(cell, step, quiet, snapshots):
