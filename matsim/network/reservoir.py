@@ -325,7 +325,8 @@ class ESN(_Readout):
 
     Parameters
     ----------
-    device : a :class:`compact.CompactModel` with a volatile (relaxing) state, shared by all nodes.
+    device : a :class:`compact.CompactModel` with a volatile (relaxing) state, shared by all nodes (a static
+    device, whose read current does not depend on its state, e.g. ``compact.Selector``, is a ConfigError).
     n_nodes : number of devices. R_s : series resistor of each node (Ohm).
     V_in : pulse-voltage scale (V); dt : pulse width (s); t_relax : zero-bias relaxation after each
     pulse (s); v_read : read voltage (V); spectral_radius, input_scale : of W and W_in;
@@ -362,6 +363,14 @@ class ESN(_Readout):
         self.I_ref = float(np.abs(device.current(self.v_read, x0)))
         if not np.isfinite(self.I_ref) or self.I_ref <= 0:
             raise ConfigError("v_read", v_read, f"a read voltage giving a current > 0 in {device.name}'s rest state")
+        x_lohi = np.stack([np.asarray(b, float) for b in device.state_bounds()], axis=1)    # (n_state, 2)
+        i_lohi = np.broadcast_to(device.current(self.v_read, x_lohi), (2,))
+        if i_lohi[0] == i_lohi[1]:
+            # a static device (e.g. compact.Selector: its state is a dummy) reads the same current whatever
+            # the input history: every r(n) = 0, no memory, nothing for the readout to learn from
+            raise ConfigError("device", device.name, "a compact model with memory: at least one state variable "
+                              f"that sets the read current at v_read = {self.v_read:g} V (the current of "
+                              f"{device.name} is the same at its lower and upper state bounds: a static device)")
 
     #: Newton iterations allowed for the series-resistor solve in :meth:`_device_voltage`.
     newton_max_iter: int = 30

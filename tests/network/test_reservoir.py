@@ -48,6 +48,16 @@ def test_reservoir_bad_inputs():
         SoftwareESN(10).fit(np.zeros(5), np.zeros(6))
 
 
+def test_static_device_is_refused():
+    # compact.Selector carries a dummy state the current ignores: before, states() died in W @ r with
+    # numpy's "matmul: not enough dimensions"; a memoryless node cannot hold the input history
+    from compact.selector import Selector
+    with pytest.raises(ConfigError, match="state variable") as exc:
+        ESN(Selector(), n_nodes=4, seed=0)
+    assert exc.value.field == "device" and exc.value.value == "Selector"
+    assert ESN(NbOxAscoli(), n_nodes=4, seed=0).states(np.full(3, 0.2)).shape == (3, 4)   # a device with memory
+
+
 def test_series_newton_raises_when_it_gives_up():
     esn = ESN(NbOxAscoli(), n_nodes=5, seed=0, R_s=1000.0)
     u = np.linspace(0.0, 0.5, 5)
