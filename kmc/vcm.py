@@ -118,10 +118,10 @@ class VCMCell(KMCModel):
     phi_tolerance_kT : the rates of a site are recomputed when a moving charge changed the
         electrostatic barriers they use by more than this fraction of k_B T_ambient (0: always;
         every field update recomputes all rates anyway).
-    conduction : "tunnel" (default): metallic filament + trap-to-trap tunnelling network of the vacancies
-        (:mod:`kmc.vcm_conduction`), electrostatics of the filament as a conductor; "lattice": the
-        previous ohmic network over every lattice bond, refactorized at each vacancy change (kept for
-        comparison and benchmarks).
+    conduction : "lattice" (default, the model the shipped calibration was tuned on): ohmic network over
+        every lattice bond, refactorized at each vacancy change; "tunnel": metallic filament +
+        trap-to-trap tunnelling network of the vacancies (:mod:`kmc.vcm_conduction`), electrostatics of
+        the filament as a conductor, no refactorization (>= 10x faster per update at 8000 sites).
     thermal : "ambient" (default, the model the shipped calibration was tuned on): uniform κ, electrodes
         at T_ambient at the oxide surface; "electrodes": finite electrodes (``electrode_thickness``,
         ``thermal_conductivity_electrode``), interface resistances and ``thermal_conductivity_filament``
