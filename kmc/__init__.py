@@ -27,7 +27,7 @@ def __getattr__(name):
     if name in _LAZY:
         import importlib
         return getattr(importlib.import_module(_LAZY[name]), name)
-    if name in ("validation", "plotting"):
+    if name in ("validation", "plotting", "calibration"):
         import importlib
         return importlib.import_module(f"kmc.{name}")
     raise AttributeError(name)
