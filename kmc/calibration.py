@@ -90,7 +90,7 @@ def forming_voltage_kmc(thickness_m: float, ramp_rate_V_per_s: float = 2.5, *, E
     a = base.require("lattice_spacing", "m")
     nz = int(round(thickness_m / a))
     if nz < 2:
-        raise ConfigError("thickness", thickness_m, f"at least two lattice planes (>= {2 * a:.3g} m)")
+        raise ConfigError("thickness_m", thickness_m, f"at least two lattice planes (>= {2 * a:.3g} m)")
     over = {}
     if E_g_eV is not None:
         over["E_generation_interface"] = Parameter(float(E_g_eV), "eV", "kmc.calibration trial value")

@@ -65,3 +65,17 @@ def test_analytic_criterion_matches_the_kmc_forming_ramp_at_the_defaults():
         v_kmc = C.forming_voltage_kmc(t, 2.5, seeds=(1,))[0]
         v_an = C.forming_voltage_analytic(t, 2.5, 3.0, 27.0)
         assert v_an < v_kmc < 1.2 * v_an + 0.1
+
+
+def test_kmc_ramp_follows_the_criterion_at_the_fitted_dipole():
+    # a second parameter point: b from the 5 MV/cm target lowers bulk and interface barriers alike, so
+    # the KMC forms near the criterion's field (within one 0.1 V step and 15 %)
+    f = C.calibrate_hfo2(thickness_nm=(3.0,), kmc_check=False)
+    v_kmc = C.forming_voltage_kmc(3e-9, 2.5, b_eA=f.values["b"], seeds=(1,))[0]
+    assert f.V_model[0] < v_kmc < 1.15 * f.V_model[0] + 0.1
+
+
+def test_kmc_forming_refuses_a_cell_thinner_than_two_planes():
+    with pytest.raises(ConfigError) as err:
+        C.forming_voltage_kmc(0.2e-9)
+    assert err.value.field == "thickness_m"
