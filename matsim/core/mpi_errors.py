@@ -22,6 +22,9 @@ from matsim.core.errors import MatsimError
 
 #: how long a failing rank waits for the others to fail too before it aborts the job (s)
 AGREE_S = 2.0
+#: pause before ``MPI_Abort`` so the launcher forwards what this rank printed (the abort kills the
+#: forwarding; without it the message was seen cut after its first line) (s)
+ABORT_GRACE_S = 0.5
 _ERR_COMM = None
 
 #: environment variables set by MPI launchers (mpiexec/hydra, Open MPI, PMIx/Slurm)
@@ -67,10 +70,12 @@ def abort_on_error(comm, exc: BaseException, code: int) -> int:
     where = f" (rank {rank} of {size})" if size > 1 else ""
     if isinstance(exc, MatsimError):
         print(f"matsim: error{where}: {exc}", file=sys.stderr, flush=True)
-    else:
-        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    else:       # the one-line message first: it must survive the abort, the traceback is detail
         print(f"matsim: error{where}: {type(exc).__name__}: {exc}; aborting all ranks", file=sys.stderr, flush=True)
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+        sys.stderr.flush()
     if size > 1:
         sys.stdout.flush()
+        time.sleep(ABORT_GRACE_S)
         comm.Abort(code)
     return code
