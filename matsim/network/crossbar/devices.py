@@ -189,7 +189,7 @@ class LUTPulsedDevice:
         v_read = validate.positive("v_read", v_read, "V")
         max_pulses = validate.positive_int("max_pulses", max_pulses, minimum=4)
         if noise is None:
-            noise = float(model.get_params().get("sigma_c2c", 0.0))
+            noise = float(model.params["sigma_c2c"].value) if "sigma_c2c" in model.params else 0.0
         if model.n_state != 1:
             raise ConfigError("model", model.name, "a compact model with one state variable (G then fixes the state)")
         g_up, g_down, xs = _trains(model, up, down, max_pulses, v_read, T)
