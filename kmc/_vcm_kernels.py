@@ -139,6 +139,12 @@ def rate(e, state):
     return _arrhenius(par[NU_EX], par[EX] + 0.5 * dw, temp[s])
 
 
+@njit(cache=True, inline="always")
+def _periodic(d, n):
+    """A lateral offset d in (-n, n) folded into [0, n) (the Green's table is laterally periodic)."""
+    return d + n if d < 0 else d
+
+
 @njit(cache=True)
 def add_charges(j1, z1, j2, z2, phi, gtab, par):
     """φ += z1 g(·, j1) + z2 g(·, j2): the potential (V) of z elementary charges put on sites j1 and
@@ -151,19 +157,9 @@ def add_charges(j1, z1, j2, z2, phi, gtab, par):
     x1, x2 = j1 // (nz * ny), j2 // (nz * ny)
     row1, row2 = gtab[k1], gtab[k2]
     for xs in range(nx):
-        dx1 = xs - x1
-        if dx1 < 0:
-            dx1 += nx
-        dx2 = xs - x2
-        if dx2 < 0:
-            dx2 += nx
+        dx1, dx2 = _periodic(xs - x1, nx), _periodic(xs - x2, nx)
         for ys in range(ny):
-            dy1 = ys - y1
-            if dy1 < 0:
-                dy1 += ny
-            dy2 = ys - y2
-            if dy2 < 0:
-                dy2 += ny
+            dy1, dy2 = _periodic(ys - y1, ny), _periodic(ys - y2, ny)
             bs = (xs * ny + ys) * nz
             b1 = (dx1 * ny + dy1) * nz
             b2 = (dx2 * ny + dy2) * nz
