@@ -69,6 +69,16 @@ class CompactModel:
         """(lower, upper) arrays of shape (n_state,)."""
         raise NotImplementedError
 
+    def validity_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """(lower, upper) range in which the model's equations are meant to hold.
+
+        Defaults to :meth:`state_bounds`. Models that keep the state inside its bounds by fading a
+        driving term out near a bound (a window) override it: a state that settles in that boundary
+        layer is a model artefact, and callers such as :class:`matsim.network.oscillators.MottNetwork`
+        report the bias as out of range.
+        """
+        return self.state_bounds()
+
     def initial_state(self) -> np.ndarray:
         """A default state (the lower bound unless a subclass says otherwise)."""
         return np.array(self.state_bounds()[0], dtype=float)

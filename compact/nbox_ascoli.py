@@ -8,9 +8,13 @@ edge-of-chaos studies, IEEE TCAS-I 69, 1252 and 4596 (2022))::
     G(T)     = exp(-(E_a / k_B) (1/T - 1/T_ref)) / R_ref     (memductance, S; Arrhenius / small-field
                                                               Poole-Frenkel of Slesazeck et al.,
                                                               RSC Adv. 5, 102318 (2015))
-    C_th dT/dt = G(T) v_M^2 - (T - T_amb) / R_th             (Joule heating vs loss to the ambient)
+    C_th dT/dt = G(T) v_M^2 w(T) - (T - T_amb) / R_th        (Joule heating vs loss to the ambient)
+    w(T)     = 1 - exp(-(T_max - T) / T_window)              (heating fades out at the validity bound)
 
-The state x = (T,) is the absolute filament temperature in K.
+The state x = (T,) is the absolute filament temperature in K. The window w keeps T inside
+[1 K, T_max] for any bias (well-posed export, as in :class:`compact.mott.MottThermal`); it differs
+from 1 by exp(-(T_max - T)/T_window), under 1e-10 below 1500 K with the defaults, so the static-curve
+and small-signal formulas below neglect it.
 
 Provenance: the published G(x, v) of the NaMLab device and its fitted numbers were **not** found in
 any public source reachable from here (searched: code, docs, pages corpora for "NaMLab memristor",
@@ -34,6 +38,7 @@ from __future__ import annotations
 import numpy as np
 
 from compact.base import CompactModel
+from compact.smooth import window_from_upper
 from matsim.core import units
 from matsim.core.errors import ConfigError
 from matsim.core.parameters import Parameter, ParameterSet
@@ -60,12 +65,14 @@ class NbOxAscoli(CompactModel):
             "C_th": Parameter(1.0e-13, "J/K", "assumed; thermal time constant R_th*C_th = 10 ns"),
             "T_ambient": Parameter(300.0, "K", "assumed (room temperature)"),
             "T_max": Parameter(2000.0, "K", "model validity bound (filament melts / model not fitted above)"),
+            "T_window": Parameter(20.0, "K", "assumed: Joule heating fades out within ~T_window below T_max "
+                                  "(keeps T in its bounds for any bias; as in MottThermal)"),
         }, name="NbOx-Ascoli", references=[_MESSARIS, "Slesazeck et al., RSC Adv. 5, 102318 (2015)",
                                            "Ascoli et al., Front. Neurosci. 15, 651452 (2021)"])
 
     def validate(self) -> None:
         p = self.p
-        for k in ("E_a", "R_ref", "T_ref", "R_th", "C_th", "T_ambient", "T_max"):
+        for k in ("E_a", "R_ref", "T_ref", "R_th", "C_th", "T_ambient", "T_max", "T_window"):
             if not np.isfinite(getattr(p, k)) or getattr(p, k) <= 0:
                 raise ConfigError(k, self.params[k].value, f"a finite number > 0 {self.params[k].unit}")
         if p.T_max <= p.T_ambient:
@@ -98,11 +105,16 @@ class NbOxAscoli(CompactModel):
         x = np.asarray(x, dtype=float)
         v = np.asarray(v, dtype=float)
         Tf = x[0]
-        dT = (self.memductance(Tf) * v * v - (Tf - self._ambient(T)) / self.p.R_th) / self.p.C_th
+        heating = self.memductance(Tf) * v * v * window_from_upper(Tf, self.p.T_max, self.p.T_window)
+        dT = (heating - (Tf - self._ambient(T)) / self.p.R_th) / self.p.C_th
         return dT[None, ...] if np.ndim(dT) == np.ndim(x) - 1 else dT
 
     def state_bounds(self):
         return np.array([1.0]), np.array([self.p.T_max])
+
+    def validity_bounds(self):
+        """Up to T_max - T_window: above it the heating window, not the device, sets T."""
+        return np.array([1.0]), np.array([self.p.T_max - self.p.T_window])
 
     def initial_state(self) -> np.ndarray:
         return np.array([self.p.T_ambient])

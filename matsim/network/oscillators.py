@@ -254,7 +254,7 @@ class MottNetwork:
                                    f"({sol.message}); try a smaller max_step, method='LSODA', or check the bias")
         v, x = sol.y[: self.n], sol.y[self.n:].reshape(self.n_state, self.n, -1)
         for k, c in enumerate(self.cells):
-            lo_k, hi_k = c.device.state_bounds()
+            lo_k, hi_k = c.device.validity_bounds()
             if np.any(x[:, k] < lo_k[:, None] - 1e-9 * np.abs(lo_k[:, None])) or \
                     np.any(x[:, k] > hi_k[:, None] + 1e-9 * np.abs(hi_k[:, None])):
                 raise ConfigError(f"V_s (cell {k})", c.V_s,

@@ -86,8 +86,7 @@ def test_pinched_hysteresis_and_lobe_area_shrinks_with_frequency(name):
 
 
 #: known defects the generic tests found (strict: the mark fails once the model is fixed)
-KNOWN = {"NbOxAscoli": "heating is not gated at T_max, so T can leave [1 K, T_max] under a few 0.1 V "
-                       "(MottThermal gates it with window_from_upper); equations owned by issue #17"}
+KNOWN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN[n], strict=True))
