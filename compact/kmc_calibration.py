@@ -5,13 +5,18 @@ Three steps, each a definition of its own (Guan, Yu & Wong, IEEE EDL 33, 1405 (2
 
 1. LRS branch (filament connected, gap = 0 in the KMC, current below the compliance): static fit of the
    conduction law ``I = I0 exp(-g/g0) sinh(V/V0)`` for ``I0, V0`` at the lower gap bound ``g_min``;
-2. HRS/LRS window -> tunnelling length: ``I_LRS / I_HRS = exp((g_max - g_min) / g0)`` at equal V (the
-   median over the HRS points of the sweep); ``I0`` is rescaled so that the LRS fit is unchanged;
+2. HRS/LRS window -> tunnelling length: ``I_LRS / I_HRS = exp((g_max - g_min) / g0)`` at the read
+   voltage, with I_HRS the KMC's HRS read current (``R_hrs`` of :func:`kmc.switching.switching_voltages`,
+   the value the pipeline reports); without a read point, the median of I_LRS / I_HRS over the HRS
+   points of the sweep at equal V. ``I0`` is rescaled so that the LRS fit is unchanged. With a
+   superlinear HRS (trap-to-trap tunnelling, ``VCMCell(conduction="tunnel")``) the ratio depends on V,
+   and a Stanford-PKU model with one V0 for both states can match it at one voltage only: the read
+   voltage, where R_HRS is defined;
 3. switching field: the gap moves once ``|V| / t_ox`` exceeds ``F_min``; the KMC RESET voltage sets it,
    ``F_min = |V_reset| / t_ox``; the smoothing width ``dF`` keeps the published ``dF / F_min`` ratio.
 
-This is a calibration (its parameters are fitted to the KMC), not a prediction: only the agreement of
-R_LRS / R_HRS with the KMC values it was fitted on can be checked.
+This is a calibration (its parameters are fitted to the KMC), not a prediction: the agreement of
+R_LRS / R_HRS with the KMC values it was fitted on checks the bookkeeping of the fit, nothing more.
 """
 
 from __future__ import annotations
@@ -43,12 +48,14 @@ class StanfordCalibration:
 
 
 def calibrate_stanford_pku(sweep: xr.Dataset, compliance_A: float, V_reset: float, source: str,
-                           base: StanfordPKU | None = None) -> StanfordCalibration:
+                           base: StanfordPKU | None = None, R_hrs: float | None = None,
+                           v_read: float = 0.1) -> StanfordCalibration:
     """Calibrate Stanford-PKU on a KMC sweep with variables ``V`` (V), ``I`` (A) and ``gap`` (sites).
 
     ``compliance_A`` (A): the KMC's current compliance (points at it are not the conduction law);
     ``V_reset`` (V): the KMC RESET voltage (:func:`kmc.switching.switching_voltages`); ``source``
-    names the data in the fitted parameters' provenance.
+    names the data in the fitted parameters' provenance; ``R_hrs`` (Ω): the KMC's HRS resistance read
+    at ``v_read`` (V) that sets the window (None: the median HRS/LRS current ratio of the sweep).
     """
     base = base or StanfordPKU()
     V, I, gap = (np.asarray(sweep[k].values, float) for k in ("V", "I", "gap"))
@@ -73,15 +80,26 @@ def calibrate_stanford_pku(sweep: xr.Dataset, compliance_A: float, V_reset: floa
                     "where sinh(V/V0) is linear, so only I0/V0 (the LRS conductance) is fitted; I0 and V0 "
                     "separately are assumptions")
     # 2) HRS/LRS window -> g0 (I0 rescaled so that I(g_min) is unchanged)
-    i_lrs = model.current(V[hrs], np.array([g_min_m]))
-    ratio = float(np.median(np.abs(i_lrs / I[hrs])))
+    if R_hrs is not None:
+        if not (np.isfinite(R_hrs) and R_hrs > 0):
+            raise ConfigError("R_hrs", R_hrs, "the KMC's positive HRS read resistance (ohm)")
+        i_read = float(np.ravel(model.current(v_read, np.array([g_min_m])))[0])
+        ratio = float(i_read * R_hrs / v_read)
+        how = f"R_HRS = {R_hrs:.4g} ohm at {v_read:g} V"
+    else:
+        i_lrs = model.current(V[hrs], np.array([g_min_m]))
+        ratio = float(np.median(np.abs(i_lrs / I[hrs])))
+        how = "median over the HRS points"
+    if not ratio > 1:
+        raise ConfigError("R_hrs" if R_hrs is not None else "KMC sweep", ratio,
+                          "an HRS/LRS current ratio above 1 (the RESET must raise the resistance)")
     g0_m = (g_max_m - g_min_m) / np.log(ratio)
     I0_A = model.params.require("I0", "A") * np.exp(g_min_m / g0_m - g_min_m / model.params.require("g0", "m"))
     # 3) switching field from the KMC RESET voltage
     F_min = abs(V_reset) / t_ox_m                                         # V/m
     dF = F_min * base.params.require("dF", "V/m") / base.params.require("F_min", "V/m")
     p = model.params
-    fitted = p.with_values(source=f"fit: {source} (HRS/LRS ratio {ratio:.3g})",
+    fitted = p.with_values(source=f"fit: {source} (HRS/LRS ratio {ratio:.3g}, {how})",
                            g0=_in(p, "g0", g0_m, "m"), I0=_in(p, "I0", I0_A, "A"))
     fitted = fitted.with_values(source=f"fit: |V_reset| / t_ox from {source}", F_min=_in(p, "F_min", F_min, "V/m"))
     fitted = fitted.with_values(source="scaled with F_min (published dF/F_min ratio)", dF=_in(p, "dF", dF, "V/m"))

@@ -22,9 +22,9 @@ class CellConfig(MatsimConfig):
     max_events_per_step: PositiveInt = 1000
     initial_vacancy_fraction: float = Field(0.0, ge=0.0, le=1.0)
     seed: int | None = Field(0, ge=0)
-    #: current model of kmc.vcm.VCMCell: "lattice" (resistor network over lattice bonds) or "tunnel"
-    #: (metallic filament + trap-to-trap tunnelling, kmc.vcm_conduction); same choices as kmc.vcm.CONDUCTION
-    conduction: Literal["lattice", "tunnel"] = "lattice"
+    #: current model of kmc.vcm.VCMCell: "tunnel" (default: metallic filament + trap-to-trap tunnelling,
+    #: kmc.vcm_conduction) or "lattice" (resistor network over lattice bonds); same choices as kmc.vcm.CONDUCTION
+    conduction: Literal["lattice", "tunnel"] = "tunnel"
     #: thermal model: "ambient" (uniform kappa, electrodes at T_ambient) or "electrodes" (finite electrodes,
     #: interface resistances, kappa_filament; kmc.vcm_thermal); same choices as kmc.vcm.THERMAL
     thermal: Literal["ambient", "electrodes"] = "ambient"

@@ -49,6 +49,9 @@ class ProtocolConfig(MatsimConfig):
     cycles: int = Field(3, ge=1)
     g_threshold_S: float = Field(0.5 * G0, gt=0)           # S: half the conductance quantum
     v_forming: float | None = Field(None, gt=0)   # cycle 0 sweeps to this voltage (forming), when set
+    #: RESET-verify: the negative branch turns back to 0 V at the first step at which the cell's
+    #: conductance is below ``g_threshold_S`` (program-and-verify; a RESET is not driven deeper than needed)
+    reset_verify: bool = False
 
 
 class EnsembleConfig(MatsimConfig):
@@ -101,10 +104,31 @@ def simulate_device(cfg: EnsembleConfig, seed, device: int, factory: Callable | 
     rows = []
     for cycle in range(p.cycles):
         v_up = p.v_forming if (cycle == 0 and p.v_forming is not None) else p.v_set
-        ds = cell.sweep_iv(bipolar_cycle(v_up, p.v_reset, n_points=p.n_points), p.dwell_s, quiet=True)
+        volts = bipolar_cycle(v_up, p.v_reset, n_points=p.n_points)
+        if p.reset_verify:
+            ds = _sweep_reset_verify(cell, volts, p)
+        else:
+            ds = cell.sweep_iv(volts, p.dwell_s, quiet=True)
         G = ds["G"].values if "G" in ds else None
         rows.append(switching_parameters(ds["V"].values, ds["I"].values, p.g_threshold_S, G))
     return {k: np.array([r[k] for r in rows]) for k in NAMES}
+
+
+def _sweep_reset_verify(cell, volts: np.ndarray, p: ProtocolConfig) -> xr.Dataset:
+    """One bipolar loop whose negative branch stops (and steps back to 0 V) at the first negative step at
+    which the cell's conductance (``G``, else I/V) is below ``g_threshold_S``."""
+    n_pos = int(np.argmax(volts < 0))                     # the positive branch ends with its return to 0 V
+    parts = [cell.sweep_iv(volts[:n_pos], p.dwell_s, quiet=True)]
+    for v in volts[n_pos:]:
+        if v >= 0:
+            break
+        ds = cell.sweep_iv([v], p.dwell_s, quiet=True)
+        parts.append(ds)
+        g = float(ds["G"].values[-1]) if "G" in ds else float(ds["I"].values[-1] / v)
+        if g < p.g_threshold_S:
+            break
+    parts.append(cell.sweep_iv([0.0], p.dwell_s, quiet=True))
+    return xr.concat(parts, dim=parts[0]["V"].dims[0])
 
 
 def run_ensemble(config, n_devices: int, comm=None, seed=0, out=None, factory: Callable | None = None) -> xr.Dataset:
@@ -171,7 +195,7 @@ def plot_ensemble(ds: xr.Dataset, path=None):
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, 4, figsize=(13, 3))
     later = ds.isel(cycle=slice(1, None)) if ds.sizes["cycle"] > 1 else ds
-    for ax, name in zip(axes[:2], ("V_set", "V_reset")):
+    for ax, name in zip(axes[:2], ("V_set", "V_reset"), strict=True):
         x = later[name].values
         ax.hist(x[np.isfinite(x)].ravel(), bins=15, label="all cycles")
         with warnings.catch_warnings():

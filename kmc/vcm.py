@@ -17,12 +17,12 @@ potential that moved by more than ``phi_tolerance_kT`` are recomputed (see :mod:
 Coupling (every ``field_update_events`` events, after ``field_update_changes`` vacancy/reservoir
 changes, and whenever the voltage changes):
 
-1. current, ``conduction="lattice"`` (default): resistor network over lattice bonds (both ends
-   vacancies: g_vac, hopping along a filament; one end a vacancy: g_trap; oxide: g_ox; an electrode
-   counts as a vacancy end), φ_applied = its node potential; ``conduction="tunnel"``: the vacancy
-   network of :mod:`kmc.vcm_conduction` (metallic filament, field- and temperature-dependent
-   trap-to-trap tunnelling), φ_applied = dielectric Laplace solution with the filament held at its
-   network potential. Compliance (positive polarity, as for SET/forming with a 1T1R or a
+1. current, ``conduction="tunnel"`` (default): the vacancy network of :mod:`kmc.vcm_conduction`
+   (metallic filament, field- and temperature-dependent trap-to-trap tunnelling), φ_applied =
+   dielectric Laplace solution with the filament held at its network potential;
+   ``conduction="lattice"``: resistor network over lattice bonds (both ends vacancies: g_vac, hopping
+   along a filament; one end a vacancy: g_trap; oxide: g_ox; an electrode counts as a vacancy end),
+   φ_applied = its node potential. Compliance (positive polarity, as for SET/forming with a 1T1R or a
    source-measure unit) limits the cell voltage;
 2. the charges (isolated V_O^2+, O_i^2-; vacancies connected to an electrode through vacancies are
    the metallic filament and neutral) keep their incremental potential, checked against Poisson.
@@ -118,10 +118,11 @@ class VCMCell(KMCModel):
     phi_tolerance_kT : the rates of a site are recomputed when a moving charge changed the
         electrostatic barriers they use by more than this fraction of k_B T_ambient (0: always;
         every field update recomputes all rates anyway).
-    conduction : "lattice" (default, the model the shipped calibration was tuned on): ohmic network over
-        every lattice bond, refactorized at each vacancy change; "tunnel": metallic filament +
-        trap-to-trap tunnelling network of the vacancies (:mod:`kmc.vcm_conduction`), electrostatics of
-        the filament as a conductor, no refactorization (>= 10x faster per update at 8000 sites).
+    conduction : "tunnel" (default): metallic filament + trap-to-trap tunnelling network of the vacancies
+        (:mod:`kmc.vcm_conduction`; superlinear, thermally activated HRS), electrostatics of the filament
+        as a conductor, no refactorization (>= 10x faster per update at 8000 sites); "lattice": the
+        earlier ohmic network over every lattice bond, refactorized at each vacancy change (its HRS is
+        a step between ~1e6 and ~1e11 Ω, see docs/kmc.md).
     thermal : "ambient" (default, the model the shipped calibration was tuned on): uniform κ, electrodes
         at T_ambient at the oxide surface; "electrodes": finite electrodes (``electrode_thickness``,
         ``thermal_conductivity_electrode``), interface resistances and ``thermal_conductivity_filament``
@@ -140,7 +141,7 @@ class VCMCell(KMCModel):
                  compliance_A: float | None = 2e-6, field_update_events: int = 200, field_update_changes: int = 1,
                  max_events_per_step: int = 200_000, initial_vacancy_fraction: float | None = None,
                  base_material: str = "HfO2", seed=None, engine: str = "numba", phi_tolerance_kT: float = 0.01,
-                 green_table=None, conduction: str = "lattice", process_temperature_K: float = 673.0,
+                 green_table=None, conduction: str = "tunnel", process_temperature_K: float = 673.0,
                  allow_unconverged_dft: bool = False, thermal: str = "ambient"):
         self.params = resolve_parameters(params, base_material)
         if not allow_unconverged_dft:

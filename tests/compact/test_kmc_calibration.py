@@ -38,3 +38,22 @@ def test_round_trip_recovers_the_device():
 def test_no_reset_is_one_clear_error():
     with pytest.raises(ConfigError, match="V_reset"):
         calibrate_stanford_pku(_sweep(StanfordPKU()), 2e-6, V_reset=float("nan"), source="x")
+
+
+def test_window_is_fitted_to_the_hrs_read_resistance_of_a_superlinear_hrs():
+    """A calibration, not a prediction: with a superlinear HRS (trap-to-trap tunnelling in the KMC) the
+    HRS/LRS ratio depends on V; given the KMC's R_HRS at the read voltage, the model reproduces it (the
+    check is of the fit's bookkeeping), while the median ratio over the sweep would miss it."""
+    truth = StanfordPKU(I0=0.02, V0=0.3, g0=0.3)
+    ds = _sweep(truth)
+    hrs = ds["gap"].values > 0
+    V = ds["V"].values
+    ds["I"].values[hrs] *= np.sinh(V[hrs] / 0.1) / np.sinh(V[hrs] / 0.3) * np.sinh(0.1 / 0.3) / np.sinh(1.0)
+    R_hrs = 0.1 / ds["I"].values[hrs][0]                             # HRS read point at 0.1 V
+    cal = calibrate_stanford_pku(ds, 1e-3, V_reset=-0.6, source="synthetic", R_hrs=R_hrs)
+    assert cal.resistance("hrs") == pytest.approx(R_hrs, rel=1e-9)
+    assert cal.resistance("lrs") == pytest.approx(0.1 / np.ravel(truth.current(0.1, [0.2e-9]))[0], rel=1e-3)
+    median = calibrate_stanford_pku(ds, 1e-3, V_reset=-0.6, source="synthetic")
+    assert median.resistance("hrs") < 0.5 * R_hrs                    # the superlinear branch lowers the median
+    with pytest.raises(ConfigError, match="R_hrs"):
+        calibrate_stanford_pku(ds, 1e-3, V_reset=-0.6, source="x", R_hrs=float("nan"))

@@ -28,11 +28,12 @@ def test_config_choices_are_the_cells():
     assert set(typing.get_args(hints["thermal"])) == set(vcm.THERMAL)
 
 
-def test_defaults_unchanged_and_options_reach_the_cell(tmp_path):
+def test_defaults_and_options_reach_the_cell(tmp_path):
     default = _build_cell(_load(tmp_path))
-    assert (default.conduction, default.thermal) == ("lattice", "ambient")    # as before the keys existed
-    cell = _build_cell(_load(tmp_path, conduction="tunnel", thermal="electrodes"))
-    assert (cell.conduction, cell.thermal) == ("tunnel", "electrodes")
+    assert (default.conduction, default.thermal) == ("tunnel", "ambient")     # the defaults of kmc.VCMCell
+    assert (vcm.VCMCell(shape=(3, 3, 4)).conduction, vcm.VCMCell(shape=(3, 3, 4)).thermal) == ("tunnel", "ambient")
+    cell = _build_cell(_load(tmp_path, conduction="lattice", thermal="electrodes"))
+    assert (cell.conduction, cell.thermal) == ("lattice", "electrodes")
     assert cell.shape == default.shape == (4, 4, 6)
 
 
@@ -48,7 +49,7 @@ def test_bad_option_is_one_config_error(tmp_path, key, value, allowed):
 
 
 def test_changed_conduction_refuses_resume(tmp_path):
-    a, b = run_stamp(_load(tmp_path)), run_stamp(_load(tmp_path, conduction="tunnel"))
+    a, b = run_stamp(_load(tmp_path, conduction="lattice")), run_stamp(_load(tmp_path))
     assert a["config_hash"] != b["config_hash"]
     with pytest.raises(CheckpointMismatchError, match="cell.conduction: 'lattice' -> 'tunnel'"):
         check_resumable(a, b["config"], b["code"], "cell.npz")

@@ -26,7 +26,10 @@ def fit_stanford_pku(ctx: StageContext) -> dict:
     up, up_dir = ctx.upstream_of("kmc_switching")
     source = f"KMC sweep {up_dir / 'sweep.nc'}"
     # the compliance is the KMC stage's (one definition): the fit must exclude exactly the clamped points
-    cal = calibrate_stanford_pku(load_dataset(up_dir / "sweep.nc"), up["compliance_A"], up["V_reset"], source)
+    # the window is fitted to the R_HRS the KMC stage reports (read at 0.1 V): a superlinear HRS gives a
+    # V-dependent HRS/LRS ratio, and the compact model's R_HRS is read at that voltage
+    cal = calibrate_stanford_pku(load_dataset(up_dir / "sweep.nc"), up["compliance_A"], up["V_reset"], source,
+                                 R_hrs=up["R_hrs"] if np.isfinite(up["R_hrs"]) else None, v_read=0.1)
     model = cal.model
     model.params.save_json(ctx.out_dir / "stanford_pku_fit.json")
     ctx.figure(cal.lrs_fit.plot(), "lrs_fit.png")
