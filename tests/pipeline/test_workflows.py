@@ -25,8 +25,10 @@ def test_hfo2_vcm_crossbar(tmp_path):
     assert kmc["R_hrs"] > 3 * kmc["R_lrs"]
     fit = s["fit_stanford_pku"]
     assert fit["lrs_fit_rms_residual"] < 0.1
+    # a calibration, not a prediction: I0/V0 are fitted to the LRS branch (R_lrs is one read point of it)
+    # and g0 to the KMC's R_HRS at the 0.1 V read, so these check the fit's bookkeeping
     assert fit["R_lrs_model"] == pytest.approx(kmc["R_lrs"], rel=0.1)
-    assert fit["R_hrs_model"] == pytest.approx(kmc["R_hrs"], rel=0.3)
+    assert fit["R_hrs_model"] == pytest.approx(kmc["R_hrs"], rel=1e-6)
     assert fit["g0"]["source"].startswith("fit: KMC sweep")
     assert s["export_verify"]["max_rel_error_ngspice"] <= 0.01
     assert Path(s["export_verify"]["verilog_a"]).is_file()
