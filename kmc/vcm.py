@@ -508,6 +508,8 @@ class VCMCell(KMCModel):
 
     @classmethod
     def _from_checkpoint(cls, arrays, meta, engine=None):
+        # a checkpoint without a conduction key was written when "lattice" was the only model: keep it
+        meta = {**meta, "config": {"conduction": "lattice", **meta["config"]}}
         obj = cls._rebuild(meta, engine)
         for k in ("vac", "ion", "zvac", "phi", "phi_applied", "temp", "efield", "reservoir", "counts", "par"):
             if k in arrays:                   # phi_applied: checkpoints from before issue #23 lack it

@@ -127,3 +127,15 @@ def test_16_devices_hrs_spread_superlinear_hrs_and_temperature_dependence():
     assert len(lrs_T) >= 12                          # most filaments survive the end of the forming ramp
     assert np.all(lrs_T[:, 1] > 1.05 * lrs_T[:, 0])  # metallic filament: R = R0 (1 + alpha dT)
     assert np.all(hrs_T[:, 1] < 0.8 * hrs_T[:, 0])   # activated hopping across the gap
+
+
+def test_checkpoint_without_a_conduction_key_keeps_the_lattice_model(tmp_path):
+    """Written before ``conduction`` existed (only the lattice model): it must not resume with the new default."""
+    from matsim.core.checkpoint import load_checkpoint, save_checkpoint
+    cell = kmc.VCMCell("HfO2", shape=(3, 3, 4), seed=1, conduction="lattice")
+    arrays, meta = load_checkpoint(cell.save(tmp_path / "c.npz"))
+    del meta["config"]["conduction"]
+    save_checkpoint(tmp_path / "old.npz", arrays, meta)
+    assert kmc.load(tmp_path / "old.npz").conduction == "lattice"
+    assert kmc.load(tmp_path / "c.npz").conduction == "lattice"
+    assert kmc.load(kmc.VCMCell("HfO2", shape=(3, 3, 4), seed=1).save(tmp_path / "n.npz")).conduction == "tunnel"
