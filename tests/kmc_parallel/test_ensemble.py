@@ -80,3 +80,40 @@ def test_vcm_ensemble_forms_at_a_higher_voltage_than_it_sets(tmp_path):
     from kmc.parallel import load_ensemble_config, simulate_device
     alone = simulate_device(load_ensemble_config(cfg), 3, 2)
     np.testing.assert_array_equal(alone["V_set"], ds["V_set"].values[2])
+
+
+def test_reset_verify_turns_back_at_the_first_step_below_the_threshold():
+    """protocol.reset_verify: the negative branch stops at the first step where G < g_threshold and steps
+    back to 0 V (program-and-verify); without it the whole branch is swept."""
+    import xarray as xr
+
+    from kmc.parallel import load_ensemble_config, simulate_device
+
+    class Cell:                       # SETs at 0.5 V, RESETs at -0.25 V
+        def __init__(self):
+            self.applied, self.g = [], 1e-7
+
+        def sweep_iv(self, volts, dwell_s, quiet=True):
+            G = []
+            for v in volts:
+                self.applied.append(float(v))
+                if v <= -0.25:
+                    self.g = 1e-7
+                elif v >= 0.5:
+                    self.g = 1e-4
+                G.append(self.g)
+            V = np.asarray(volts, float)
+            return xr.Dataset({"V": ("step", V), "I": ("step", V * np.array(G)), "G": ("step", np.array(G))})
+
+    cells = []
+
+    def factory(cfg, rng):
+        cells.append(Cell())
+        return cells[-1]
+    proto = {"v_set": 1.0, "v_reset": -1.0, "n_points": 9, "cycles": 2, "g_threshold_S": 1e-5}
+    for verify, deepest in ((True, -0.25), (False, -1.0)):
+        cfg = load_ensemble_config({"model": "VCM", "protocol": {**proto, "reset_verify": verify}})
+        out = simulate_device(cfg, 0, 0, factory)
+        assert min(cells[-1].applied) == deepest and cells[-1].applied[-1] == 0.0
+        np.testing.assert_array_equal(out["V_reset"], [-0.25, -0.25])
+        np.testing.assert_array_equal(out["V_set"], [0.5, 0.5])
