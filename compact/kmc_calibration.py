@@ -3,8 +3,10 @@
 
 Three steps, each a definition of its own (Guan, Yu & Wong, IEEE EDL 33, 1405 (2012) for the model):
 
-1. LRS branch (filament connected, gap = 0 in the KMC, current below the compliance): static fit of the
-   conduction law ``I = I0 exp(-g/g0) sinh(V/V0)`` for ``I0, V0`` at the lower gap bound ``g_min``;
+1. LRS branch (filament connected, gap = 0 in the KMC, current below the compliance) of the first loop
+   (up to the end of the first negative branch: the filament R_LRS is read on; later loops form other
+   filaments; all loops when the first has fewer than 3 such points): static fit of the conduction law
+   ``I = I0 exp(-g/g0) sinh(V/V0)`` for ``I0, V0`` at the lower gap bound ``g_min``;
 2. HRS/LRS window -> tunnelling length: ``I_LRS / I_HRS = exp((g_max - g_min) / g0)`` at the read
    voltage, with I_HRS the KMC's HRS read current (``R_hrs`` of :func:`kmc.switching.switching_voltages`,
    the value the pipeline reports); without a read point, the median of I_LRS / I_HRS over the HRS
@@ -65,6 +67,11 @@ def calibrate_stanford_pku(sweep: xr.Dataset, compliance_A: float, V_reset: floa
     t_ox_m = base.params.require("t_ox", "m")   # the model's effective field length (gamma0 is calibrated for it)
     lrs = (gap == 0) & (np.abs(I) < 0.999 * compliance_A) & (V != 0)
     hrs = (gap > 0) & (V != 0)
+    neg = np.nonzero(V < 0)[0]
+    if neg.size:        # the first loop (to the end of the first negative branch): the filament R_LRS is read on
+        first = np.arange(V.size) <= neg[: np.argmax(np.diff(np.r_[neg, neg[-1] + 2]) > 1) + 1][-1]
+        if (lrs & first).sum() >= 3:
+            lrs = lrs & first
     if lrs.sum() < 3 or hrs.sum() < 1:
         raise ConfigError("KMC sweep", f"{lrs.sum()} LRS / {hrs.sum()} HRS points",
                           "a sweep with >= 3 LRS points below the compliance and a RESET (use more cycles)")

@@ -57,3 +57,19 @@ def test_window_is_fitted_to_the_hrs_read_resistance_of_a_superlinear_hrs():
     assert median.resistance("hrs") < 0.5 * R_hrs                    # the superlinear branch lowers the median
     with pytest.raises(ConfigError, match="R_hrs"):
         calibrate_stanford_pku(ds, 1e-3, V_reset=-0.6, source="x", R_hrs=float("nan"))
+
+
+def test_lrs_law_is_fitted_on_the_filament_of_the_first_loop():
+    """A later loop formed another filament (here 1.3x the resistance): the LRS law is that of the first
+    loop, on which R_LRS is read (a calibration: it reproduces what it was fitted on)."""
+    truth = StanfordPKU(I0=0.02, V0=0.3, g0=0.3)
+    g_min = truth.params.require("g_min", "m")
+    V1 = np.array([0.05, 0.1, -0.05, -0.1, -0.6])               # first loop: LRS reads, then the RESET
+    I1 = np.r_[np.ravel(truth.current(V1[:4], [g_min])), -1e-9]
+    V2 = np.array([0.05, 0.1, -0.1])                             # second loop: another filament
+    I2 = np.ravel(truth.current(V2, [g_min])) / 1.3
+    ds = xr.Dataset({"V": ("step", np.r_[V1, V2]), "I": ("step", np.r_[I1, I2]),
+                     "gap": ("step", np.r_[0, 0, 0, 0, 3, 0, 0, 0])})
+    cal = calibrate_stanford_pku(ds, 1e-3, V_reset=-0.6, source="synthetic", R_hrs=1e7)
+    assert cal.lrs_fit.rms_residual < 1e-6
+    assert cal.resistance("lrs") == pytest.approx(0.1 / I1[1], rel=1e-6)
