@@ -164,6 +164,7 @@ class MottFilament:
         self._op = FaceOperator(g)
         top, bottom = g.faces("top"), g.faces("bottom")
         self._charge_dir = top | bottom
+        self._charge_bottom = bottom & ~top          # grounded electrode faces (cached: FiPy masks cost ms)
         self._charge_vals = top[self._charge_dir].astype(float)          # phi_1 = 1 V on top, 0 at the bottom
         heat_dir = np.zeros_like(top)
         if self.R_electrode == 0.0:
@@ -246,7 +247,7 @@ class MottFilament:
     def _unit_current(self) -> float:
         """Device conductance G (S): current through the grounded electrode at 1 V."""
         if self.core == "fast":
-            bottom = self._charge_dir & ~self.geom.faces("top")
+            bottom = self._charge_bottom
             return float(np.sum(self._gsig[bottom] * self._phi[self._op.c0[bottom]]))
         g = self.geom
         mask = g.faces("bottom")
@@ -374,7 +375,7 @@ class MottFilament:
         return sign * np.exp(x), G, (1.0 if extra == 0 else G / (extra + G))
 
     def _step(self, dt: float, circuit: Circuit, T_guess: np.ndarray | None = None,
-              V_guess: float | None = None) -> tuple[bool, float, float]:
+              V_guess: float | None = None, bdf=None) -> tuple[bool, float, float]:
         """Backward-Euler step to ``self.t + dt`` by linearised Picard sweeps. Returns (converged,
         max|dT|, |dV|).
 
@@ -388,6 +389,11 @@ class MottFilament:
         Fast core: the sweep map T_k -> T_{k+1} is Anderson-accelerated (:class:`Anderson`, depth
         ``anderson_depth``; Walker & Ni 2011) and starts from ``T_guess`` / ``V_guess`` (the
         predictor of the time-step controller) when given.
+
+        ``bdf = (dt_eff, T_base, V_base)`` (fast core) replaces the backward-Euler difference
+        (y_new - y_n) / dt by (y_new - y_base) / dt_eff: any one-step-implicit multistep formula
+        a0 y_new + a1 y_n + a2 y_n-1 = dt f(y_new) (BDF2: :meth:`_bdf2_coefficients`) has this form
+        with dt_eff = dt / a0 and y_base = -(a1 y_n + a2 y_n-1) / a0.
         """
         fast = self.core == "fast"
         t_new = self.t + dt
@@ -398,7 +404,10 @@ class MottFilament:
             self._T_old = T_start
         else:
             self.T.updateOld()
-        circ = self._circuit_terms(circuit, t_new, dt, V_old)
+        V_base = V_old
+        if bdf is not None and fast:
+            dt, self._T_old, V_base = bdf[0], bdf[1], bdf[2]
+        circ = self._circuit_terms(circuit, t_new, dt, V_base)
         T_k = T_start if T_guess is None else np.asarray(T_guess, dtype=float)
         V = V_old if V_guess is None else float(V_guess)
         acc = Anderson(self.anderson_depth) if fast and self.anderson_depth > 0 else None
@@ -616,31 +625,63 @@ class MottFilament:
         return self._dataset("point", np.arange(len(rows)), rows, snaps, np.arange(len(rows)),
                              {"experiment": "steady_iv", "control": mode})
 
-    def _lte_step(self, h: float, circuit: Circuit, dT_cap: float, dV_cap: float, hist, capacitive: bool,
-                  v_scale: float):
-        """One error-controlled backward-Euler step (fast core; see :meth:`transient`).
+    @staticmethod
+    def _bdf2_coefficients(h: float, h_prev: float) -> tuple[float, float, float]:
+        """Variable-step BDF2: a0 y_n+1 + a1 y_n + a2 y_n-1 = h f(y_n+1), omega = h / h_prev.
 
-        ``hist`` is (T, V, h) of the previous accepted step or None.  Returns (taken, next h, hist).
+        a0 = (1 + 2 omega) / (1 + omega), a1 = -(1 + omega), a2 = omega^2 / (1 + omega) (Hairer,
+        Norsett & Wanner, Solving ODEs I, sec. III.5); zero-stable for omega < 1 + sqrt 2.
+        """
+        w = h / h_prev
+        return (1 + 2 * w) / (1 + w), -(1 + w), w * w / (1 + w)
+
+    def _lte_step(self, h: float, circuit: Circuit, dT_cap: float, dV_cap: float, hist: list, capacitive: bool,
+                  v_scale: float):
+        """One error-controlled step (fast core; see :meth:`transient`).
+
+        ``hist`` lists the accepted (t, T, V) before the present state, most recent last.  With no
+        history: backward Euler with step doubling; with one point: backward Euler, error from the
+        linear predictor; with two: variable-step BDF2, error from the quadratic predictor (Milne's
+        device).  Returns (taken, next h, new hist).
         """
         dt_min = 1e-6 * self.thermal_time
         state = self._state()
-        T_n, V_n = state[0], state[1]
+        T_n, V_n, t_n = state[0], state[1], state[3]
         self._fail_reason = "local error above step_tol"
         runaway = None
         while True:
-            if hist is not None:
-                T_p, V_p, h_p = hist
-                r = h / h_p
-                T_pred, V_pred, w = T_n + r * (T_n - T_p), V_n + r * (V_n - V_p), h / (h + h_p)
-                ok, dT, dV = self._step(h, circuit, T_guess=np.maximum(T_pred, self.T0 * 0.5), V_guess=V_pred)
-            else:                   # first step: step doubling (one step h against two of h / 2)
+            order = 2 if len(hist) >= 2 else 1
+            new_hist = (hist + [(t_n, T_n, V_n)])[-2:]
+            if len(hist) >= 2:            # BDF2, quadratic predictor through t_n-2, t_n-1, t_n
+                (t2, T2, V2), (t1, T1, V1) = hist[-2], hist[-1]
+                h1, h2 = t_n - t1, t1 - t2
+                x = t_n + h
+                l2 = (x - t1) * (x - t_n) / ((t2 - t1) * (t2 - t_n))
+                l1 = (x - t2) * (x - t_n) / ((t1 - t2) * (t1 - t_n))
+                l0 = (x - t2) * (x - t1) / ((t_n - t2) * (t_n - t1))
+                T_pred, V_pred = l0 * T_n + l1 * T1 + l2 * T2, l0 * V_n + l1 * V1 + l2 * V2
+                a0, a1, a2 = self._bdf2_coefficients(h, h1)
+                om = h / h1
+                k_c = (1 + om) ** 2 / (6 * om * (1 + 2 * om))            # |corrector error| / (h^3 y''')
+                k_p = (1 + 1 / om) * (1 + (h1 + h2) / h) / 6              # predictor error / (h^3 y''')
+                w = k_c / (k_p + k_c)
+                bdf = (h / a0, -(a1 * T_n + a2 * T1) / a0, -(a1 * V_n + a2 * V1) / a0)
+                ok, dT, dV = self._step(h, circuit, T_guess=np.clip(T_pred, 0.5 * self.T0, self.T_limit),
+                                        V_guess=V_pred, bdf=bdf)
+            elif hist:                    # backward Euler, linear predictor
+                t1, T1, V1 = hist[-1]
+                r = h / (t_n - t1)
+                T_pred, V_pred, w = T_n + r * (T_n - T1), V_n + r * (V_n - V1), h / (h + t_n - t1)
+                ok, dT, dV = self._step(h, circuit, T_guess=np.clip(T_pred, 0.5 * self.T0, self.T_limit),
+                                        V_guess=V_pred)
+            else:                         # first step: step doubling (one step h against two of h / 2)
                 ok, dT, dV = self._step(h, circuit)
                 if ok:
                     T_pred, V_pred, w = np.asarray(self.T.value).copy(), self.V, 1.0
                     self._restore(state)
                     ok, _, _ = self._step(0.5 * h, circuit)
                     if ok:
-                        half = (np.asarray(self.T.value).copy(), self.V, 0.5 * h)
+                        new_hist = [(t_n, T_n, V_n), (self.t, np.asarray(self.T.value).copy(), self.V)]
                         ok, _, _ = self._step(0.5 * h, circuit)
                         dT = float(np.max(np.abs(np.asarray(self.T.value) - T_n)))
                         dV = abs(self.V - V_n)
@@ -652,11 +693,9 @@ class MottFilament:
                     err = max(err, w * abs(self.V - V_pred) / (self.step_tol * max(v_scale, abs(self.V), 1e-3)))
                 if err <= 1.0 and dT <= dT_cap and dV <= dV_cap:
                     self._update_branch()
-                    grow = min(2.0, max(0.2, 0.9 / np.sqrt(max(err, 1e-12))))
-                    if hist is None:
-                        return h, h * grow, half
-                    return h, h * grow, (T_n, V_n, h)
-                factor = min(0.9, max(0.2, 0.9 / np.sqrt(err))) if err > 1.0 else 0.5
+                    grow = min(2.0, max(0.2, 0.9 * max(err, 1e-12) ** (-1.0 / (order + 1))))
+                    return h, h * grow, new_hist
+                factor = min(0.9, max(0.2, 0.9 * err ** (-1.0 / (order + 1)))) if err > 1.0 else 0.5
             else:
                 factor = 0.25
             self.n_rejected += 1
@@ -665,8 +704,8 @@ class MottFilament:
             self._restore(state)
             h *= factor
             if h < dt_min:
-                if runaway is None and hist is not None:
-                    rate = (float(T_n.max()) - float(hist[0].max())) / hist[2]      # K/s
+                if runaway is None and hist:
+                    rate = (float(T_n.max()) - float(hist[-1][1].max())) / (t_n - hist[-1][0])      # K/s
                     if rate * self.thermal_time > self.T_limit - float(T_n.max()):
                         runaway = (f"thermal runaway, T_max = {T_n.max():.4g} K rising at {rate:.3g} K/s would pass "
                                    f"T_limit_K = {self.T_limit:g} K within one thermal time")
@@ -722,8 +761,10 @@ class MottFilament:
         snap_times = t_start + np.linspace(0, t_end, max(n_snapshots, 1) + 1)[1:] if n_snapshots else np.array([])
         rows = [dict(self._record(c), t=self.t, V_source=c.source(self.t) if not c.current_controlled else np.nan)]
         snaps, snap_t = [], []
-        h = dt_max
-        hist = None
+        # first step: backward Euler with step doubling has error ~ h^2, the thermal response starts on the
+        # thermal time, so sqrt(step_tol) thermal times / 10 is about the first accepted step
+        h = min(dt_max, 0.1 * np.sqrt(self.step_tol) * self.thermal_time) if fast else dt_max
+        hist: list = []
         bar = progress(total=100, desc=f"{self.material} transient", quiet=quiet, unit="%")
         shown = 0
         self.n_rejected = 0
