@@ -122,6 +122,7 @@ class MottFilament:
     # ------------------------------------------------------------------ set-up
     def _build_equations(self, perturbation: float, seed) -> None:
         g, mesh = self.geom, self.geom.mesh
+        self._cell_volumes, self._x = g.cell_volumes, g.x       # FiPy recomputes these on every access
         T_init = np.full(mesh.numberOfCells, self.T0)
         if perturbation > 0:
             from matsim.core.rng import make_rng
@@ -175,9 +176,9 @@ class MottFilament:
         self._g_heat = self.kappa * self._op.geo                          # W/K per face
         self._sink_arr = sink
         kind = "lagged" if self.linear_solver == "auto" else self.linear_solver
-        import os
-        self._charge_solver = LinearSolver(kind, rtol=1e-9, xtol=float(os.environ.get("I22XC", "1e-9")))  # V at 1 V
-        self._heat_solver = LinearSolver(kind, rtol=1e-9, xtol=float(os.environ.get("I22XT", "1e-5")))      # K
+        # lagged-LU CG stops when its error estimate is below 1e-9 V (phi_1, at 1 V) and 1e-5 K
+        self._charge_solver = LinearSolver(kind, rtol=1e-9, xtol=1e-9)
+        self._heat_solver = LinearSolver(kind, rtol=1e-9, xtol=1e-5)
         self._gsig = np.zeros(g.mesh.numberOfFaces)
         self._phi = np.zeros(g.mesh.numberOfCells)
         self._T_old = np.asarray(self.T.value).copy()
@@ -376,7 +377,8 @@ class MottFilament:
         return sign * np.exp(x), G, (1.0 if extra == 0 else G / (extra + G))
 
     def _step(self, dt: float, circuit: Circuit, T_guess: np.ndarray | None = None,
-              V_guess: float | None = None, bdf=None, give_up: bool = False) -> tuple[bool, float, float]:
+              V_guess: float | None = None, bdf=None, give_up: bool = False,
+              tol_T: float | None = None) -> tuple[bool, float, float]:
         """Backward-Euler step to ``self.t + dt`` by linearised Picard sweeps. Returns (converged,
         max|dT|, |dV|).
 
@@ -415,7 +417,8 @@ class MottFilament:
         V = V_old if V_guess is None else float(V_guess)
         acc = Anderson(self.anderson_depth) if fast and self.anderson_depth > 0 else None
         first_ok = fast and T_guess is not None
-        change = self.tol_T
+        tol_sweep = self.tol_T if tol_T is None else tol_T
+        change = tol_sweep
         changes = []
         self.last_sweeps = 0
         for it in range(self.max_sweeps):
@@ -439,7 +442,7 @@ class MottFilament:
                                      f"(V = {V:.4g} V); add series resistance or lower the drive")
                 break
             change = float(np.max(np.abs(T_new - T_k)))
-            if (it > 0 or first_ok) and change < self.tol_T and abs(V - V_prev) <= self.tol_V * max(abs(V), 1e-9):
+            if (it > 0 or first_ok) and change < tol_sweep and abs(V - V_prev) <= self.tol_V * max(abs(V), 1e-9):
                 T_k = T_new
                 if fast:
                     self.T.setValue(T_k)
@@ -524,7 +527,7 @@ class MottFilament:
         g = self.geom
         s = g.grid(self.sigma.value)
         prof = s[g.n_vertical // 2] if g.n_vertical % 2 else 0.5 * (s[g.n_vertical // 2] + s[g.n_vertical // 2 - 1])
-        x = g.x
+        x = self._x
         k = int(np.argmax(prof))
         half = 0.5 * prof[k]
 
@@ -548,7 +551,7 @@ class MottFilament:
         I = self.current()
         return {"V": self.V, "I": I, "I_source": circuit.source_current(self.V, self.t, I),
                 "T_max": float(T.max()),
-                "T_mean": float(np.sum(T * self.geom.cell_volumes) / self.geom.volume),
+                "T_mean": float(np.sum(T * self._cell_volumes) / self.geom.volume),
                 "filament_radius": r, "filament_center": c, "power": I * self.V}
 
     _UNITS = {"V": "V", "I": "A", "I_source": "A", "T_max": "K", "T_mean": "K", "filament_radius": "m",
@@ -663,6 +666,7 @@ class MottFilament:
         T_n, V_n, t_n = state[0], state[1], state[3]
         self._fail_reason = "local error above step_tol"
         runaway = None
+        tol_sweep = self.tol_T
         while True:
             order = 2 if len(hist) >= 2 else 1
             new_hist = (hist + [(t_n, T_n, V_n)])[-2:]
@@ -681,13 +685,13 @@ class MottFilament:
                 w = k_c / (k_p + k_c)
                 bdf = (h / a0, -(a1 * T_n + a2 * T1) / a0, -(a1 * V_n + a2 * V1) / a0)
                 ok, dT, dV = self._step(h, circuit, T_guess=np.clip(T_pred, 0.5 * self.T0, self.T_limit),
-                                        V_guess=V_pred, bdf=bdf, give_up=True)
+                                        V_guess=V_pred, bdf=bdf, give_up=True, tol_T=tol_sweep)
             elif hist:                    # backward Euler, linear predictor
                 t1, T1, V1 = hist[-1]
                 r = h / (t_n - t1)
                 T_pred, V_pred, w = T_n + r * (T_n - T1), V_n + r * (V_n - V1), h / (h + t_n - t1)
                 ok, dT, dV = self._step(h, circuit, T_guess=np.clip(T_pred, 0.5 * self.T0, self.T_limit),
-                                        V_guess=V_pred, give_up=True)
+                                        V_guess=V_pred, give_up=True, tol_T=tol_sweep)
             else:                         # first step: step doubling (one step h against two of h / 2)
                 ok, dT, dV = self._step(h, circuit)
                 if ok:
