@@ -418,13 +418,18 @@ class MottFilament:
         acc = Anderson(self.anderson_depth) if fast and self.anderson_depth > 0 else None
         first_ok = fast and T_guess is not None
         tol_sweep = self.tol_T if tol_T is None else tol_T
+        loosen_cap = np.inf
+        if fast and T_guess is not None:
+            err_tol = self.step_tol * max(float(T_start.max()) - self.T0, 1.0)      # K, as in _lte_step
+            loosen_cap = max(0.01 * min(float(np.max(np.abs(T_k - T_start))), err_tol) / self._heat_solver.xtol, 1e-4)
         change = tol_sweep
         changes = []
         self.last_sweeps = 0
         for it in range(self.max_sweeps):
             self.last_sweeps = it + 1
-            if fast:            # inexact linear solves: to 1/20 of the last sweep-to-sweep change
-                loosen = min(max(0.05 * change / self._heat_solver.xtol, 1.0), 1e3)
+            if fast:            # inexact linear solves: to 1/20 of the last sweep-to-sweep change and
+                # 1/100 of the predicted change over the step (else tiny steps stagnate: a bias)
+                loosen = min(max(0.05 * change / self._heat_solver.xtol, 1.0), 1e3, loosen_cap)
                 self._heat_solver.loosen = self._charge_solver.loosen = loosen
             V_prev = V
             V, G, c = self._solve_electrical(T_k, circ, circuit, t_new, V)
