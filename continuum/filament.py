@@ -378,7 +378,7 @@ class MottFilament:
 
     def _step(self, dt: float, circuit: Circuit, T_guess: np.ndarray | None = None,
               V_guess: float | None = None, bdf=None, give_up: bool = False,
-              tol_T: float | None = None) -> tuple[bool, float, float]:
+              tol_T: float | None = None, tol_V: float | None = None) -> tuple[bool, float, float]:
         """Backward-Euler step to ``self.t + dt`` by linearised Picard sweeps. Returns (converged,
         max|dT|, |dV|).
 
@@ -418,6 +418,7 @@ class MottFilament:
         acc = Anderson(self.anderson_depth) if fast and self.anderson_depth > 0 else None
         first_ok = fast and T_guess is not None
         tol_sweep = self.tol_T if tol_T is None else tol_T
+        tol_volt = self.tol_V if tol_V is None else tol_V
         loosen_cap = np.inf
         if fast and T_guess is not None:
             err_tol = self.step_tol * max(float(T_start.max()) - self.T0, 1.0)      # K, as in _lte_step
@@ -447,7 +448,7 @@ class MottFilament:
                                      f"(V = {V:.4g} V); add series resistance or lower the drive")
                 break
             change = float(np.max(np.abs(T_new - T_k)))
-            if (it > 0 or first_ok) and change < tol_sweep and abs(V - V_prev) <= self.tol_V * max(abs(V), 1e-9):
+            if (it > 0 or first_ok) and change < tol_sweep and abs(V - V_prev) <= tol_volt * max(abs(V), 1e-9):
                 T_k = T_new
                 if fast:
                     self.T.setValue(T_k)
@@ -672,6 +673,9 @@ class MottFilament:
         self._fail_reason = "local error above step_tol"
         runaway = None
         tol_sweep = self.tol_T
+        # without a parallel capacitor V is algebraic: it acts on the state only through the Joule heat,
+        # which the T criterion measures; its own sweep criterion is then step_tol (relative)
+        tol_volt = self.tol_V if capacitive else max(self.tol_V, self.step_tol)
         while True:
             order = 2 if len(hist) >= 2 else 1
             new_hist = (hist + [(t_n, T_n, V_n)])[-2:]
@@ -690,13 +694,13 @@ class MottFilament:
                 w = k_c / (k_p + k_c)
                 bdf = (h / a0, -(a1 * T_n + a2 * T1) / a0, -(a1 * V_n + a2 * V1) / a0)
                 ok, dT, dV = self._step(h, circuit, T_guess=np.clip(T_pred, 0.5 * self.T0, self.T_limit),
-                                        V_guess=V_pred, bdf=bdf, give_up=True, tol_T=tol_sweep)
+                                        V_guess=V_pred, bdf=bdf, give_up=True, tol_T=tol_sweep, tol_V=tol_volt)
             elif hist:                    # backward Euler, linear predictor
                 t1, T1, V1 = hist[-1]
                 r = h / (t_n - t1)
                 T_pred, V_pred, w = T_n + r * (T_n - T1), V_n + r * (V_n - V1), h / (h + t_n - t1)
                 ok, dT, dV = self._step(h, circuit, T_guess=np.clip(T_pred, 0.5 * self.T0, self.T_limit),
-                                        V_guess=V_pred, give_up=True, tol_T=tol_sweep)
+                                        V_guess=V_pred, give_up=True, tol_T=tol_sweep, tol_V=tol_volt)
             else:                         # first step: step doubling (one step h against two of h / 2)
                 ok, dT, dV = self._step(h, circuit)
                 if ok:
