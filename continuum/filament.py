@@ -419,7 +419,7 @@ class MottFilament:
         first_ok = fast and T_guess is not None
         tol_sweep = self.tol_T if tol_T is None else tol_T
         tol_volt = self.tol_V if tol_V is None else tol_V
-        loosen_cap = np.inf
+        loosen_cap = 1.0            # advance() / relax(): exact-enough solves (a steady state must not stagnate)
         if fast and T_guess is not None:
             err_tol = self.step_tol * max(float(T_start.max()) - self.T0, 1.0)      # K, as in _lte_step
             loosen_cap = max(0.01 * min(float(np.max(np.abs(T_k - T_start))), err_tol) / self._heat_solver.xtol, 1e-4)
