@@ -65,6 +65,14 @@ def errors(ds, ref) -> tuple[float, float]:
     return float(np.max(np.abs(T - Tr))), float(T[-1] - ref.T_max.values[-1])
 
 
+def half_rise_time(ds, T_half: float) -> float:
+    """First time (s) T_max reaches ``T_half`` (linear interpolation between accepted steps): the
+    heating time, or the switching time when the filament forms."""
+    t, T = ds.t.values, ds.T_max.values
+    k = int(np.argmax(T >= T_half))
+    return float(t[k - 1] + (t[k] - t[k - 1]) * (T_half - T[k - 1]) / (T[k] - T[k - 1]))
+
+
 def transient_case(label, n, circuit, t_end, reference: bool) -> None:
     """Legacy beside fast: seconds per simulated ns, steps, sweeps, accuracy against a tight reference."""
     leg, n_leg, ds_leg, _ = per_ns(n, circuit, "legacy", t_end)
@@ -78,6 +86,10 @@ def transient_case(label, n, circuit, t_end, reference: bool) -> None:
         (e_leg, f_leg), (e_new, f_new) = errors(ds_leg, ref), errors(ds_new, ref)
         print(f"    error of T_max(t) against fast step_tol = 1e-5 ({n_ref} steps, T_max(end) {float(ref.T_max[-1]):.3f} K):"
               f"  legacy max {e_leg:.3f} K, end {f_leg:+.3f} K   fast max {e_new:.3f} K, end {f_new:+.4f} K")
+        T_half = 0.5 * (float(ref.T_max[0]) + float(ref.T_max.max()))
+        t_ref = half_rise_time(ref, T_half)
+        print(f"    time to reach T_max = {T_half:.2f} K: reference {t_ref * 1e12:.2f} ps, legacy "
+              f"{(half_rise_time(ds_leg, T_half) - t_ref) * 1e12:+.2f} ps, fast {(half_rise_time(ds_new, T_half) - t_ref) * 1e12:+.2f} ps")
 
 
 def main() -> None:
