@@ -73,7 +73,14 @@ def half_rise_time(ds, T_half: float) -> float:
     return float(t[k - 1] + (t[k] - t[k - 1]) * (T_half - T[k - 1]) / (T[k] - T[k - 1]))
 
 
-def transient_case(label, n, circuit, t_end, reference: bool) -> None:
+def switching_time(ds, level: float) -> float:
+    """First time (s, after t = 0) the device voltage falls through ``level`` (linear interpolation)."""
+    t, V = ds.t.values[1:], ds.V.values[1:]
+    k = int(np.argmax(V <= level))
+    return float(t[k - 1] + (t[k] - t[k - 1]) * (level - V[k - 1]) / (V[k] - V[k - 1]))
+
+
+def transient_case(label, n, circuit, t_end, reference: bool, switching: bool = False) -> None:
     """Legacy beside fast: seconds per simulated ns, steps, sweeps, accuracy against a tight reference."""
     leg, n_leg, ds_leg, _ = per_ns(n, circuit, "legacy", t_end)
     new, n_new, ds_new, dev = per_ns(n, circuit, "fast", t_end)
@@ -86,6 +93,15 @@ def transient_case(label, n, circuit, t_end, reference: bool) -> None:
         (e_leg, f_leg), (e_new, f_new) = errors(ds_leg, ref), errors(ds_new, ref)
         print(f"    error of T_max(t) against fast step_tol = 1e-5 ({n_ref} steps, T_max(end) {float(ref.T_max[-1]):.3f} K):"
               f"  legacy max {e_leg:.3f} K, end {f_leg:+.3f} K   fast max {e_new:.3f} K, end {f_new:+.4f} K")
+        if switching:       # the filament snaps in: V falls through the middle of its jump
+            tr, Vr = ref.t.values, ref.V.values
+            k = 1 + int(np.argmax(-np.diff(Vr[1:]) / np.diff(tr[1:])))
+            level = 0.5 * (np.interp(tr[k] - 5e-12, tr, Vr) + np.interp(tr[k] + 5e-12, tr, Vr))
+            t_ref = switching_time(ref, level)
+            print(f"    switching time (V falls through {level:.2f} V): reference {t_ref * 1e12:.2f} ps, legacy "
+                  f"{(switching_time(ds_leg, level) - t_ref) * 1e12:+.2f} ps, fast "
+                  f"{(switching_time(ds_new, level) - t_ref) * 1e12:+.2f} ps")
+            return
         T_half = 0.5 * (float(ref.T_max[0]) + float(ref.T_max.max()))
         t_ref = half_rise_time(ref, T_half)
         print(f"    time to reach T_max = {T_half:.2f} K: reference {t_ref * 1e12:.2f} ps, legacy "
@@ -108,7 +124,7 @@ def main() -> None:
           f"speed-up {leg / new:6.1f}x   (T_max {T_leg:.3f} / {T_new:.3f} K)")
     transient_case("6 V", n, hard, 3e-10 if q else 2e-9, reference=True)
     if not q:
-        transient_case("15 V (switches)", n, Circuit(15.0, 2e4), 1e-9, reference=True)
+        transient_case("15 V (switches)", n, Circuit(15.0, 2e4), 1e-9, reference=True, switching=True)
     if not q:
         for solver in ("lu-colamd", "lu", "cg", "auto"):
             s, _ = fixed_steps(n, hard, "fast", dt, steps, linear_solver=solver)

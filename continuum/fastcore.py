@@ -105,18 +105,27 @@ class FaceOperator:
             cache[key] = (P, diag_slot, F)
         return cache[key]
 
-    def matrix(self, g: np.ndarray, diag: np.ndarray | float, dirichlet: np.ndarray | None) -> sp.csr_matrix:
+    def matrix(self, g: np.ndarray, diag: np.ndarray | float, dirichlet: np.ndarray | None,
+               reuse: bool = False) -> sp.csr_matrix:
         """CSR matrix of ``-sum_f g_f (u_nb - u_c) + diag u_c`` (units of g and diag).
 
         g : per-face conductance (all faces; interior ones couple cells, Dirichlet faces in the
         boolean mask ``dirichlet`` add g_f to their cell's diagonal, other boundary faces are
-        no-flux).  The CSR data are one sparse product with a map built once per mask.
+        no-flux).  The CSR data are one sparse product with a map built once per mask.  ``reuse``:
+        refill and return one matrix object per mask (valid until the next call with that mask).
         """
         P, diag_slot, _ = self._maps(dirichlet)
         data = P @ g
         data[diag_slot] += diag
-        A = sp.csr_matrix((self.n, self.n))
-        A.data, A.indices, A.indptr = data, self._indices, self._indptr
+        key = None if dirichlet is None else np.asarray(dirichlet, dtype=bool).tobytes()
+        reused = self.__dict__.setdefault("_reused", {})
+        if reuse and key in reused:
+            A = reused[key]
+        else:
+            A = sp.csr_matrix((data, self._indices, self._indptr), shape=(self.n, self.n), copy=False)
+            if reuse:
+                reused[key] = A
+        A.data = data
         return A
 
     def dirichlet_rhs(self, g: np.ndarray, dirichlet: np.ndarray, values) -> np.ndarray:
@@ -176,7 +185,15 @@ class LinearSolver:
         tol = self.xtol * self.loosen if self.xtol is not None else self.rtol * max(float(np.max(np.abs(x))), 1e-300)
         return (x + z, self.max_lagged_iterations) if float(np.max(np.abs(z))) <= tol else (None, self.max_lagged_iterations)
 
+    def share_ordering(self, other: "LinearSolver") -> None:
+        """Reuse ``other``'s fill-reducing ordering once it has one (matrices of one sparsity pattern,
+        e.g. the charge and heat operators on one mesh: the Dirichlet faces only touch the diagonal)."""
+        self._ordering_source = other
+
     def _factor(self, A: sp.csr_matrix):
+        src = getattr(self, "_ordering_source", None)
+        if self._perm is None and src is not None and src._perm is not None and src._perm.size == A.shape[0]:
+            self._perm, self._iperm = src._perm, src._iperm
         if self._perm is None:
             lu = spla.splu(A.tocsc(), permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
                            options={"SymmetricMode": True})

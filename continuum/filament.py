@@ -179,6 +179,7 @@ class MottFilament:
         # lagged-LU CG stops when its error estimate is below 1e-9 V (phi_1, at 1 V) and 1e-5 K
         self._charge_solver = LinearSolver(kind, rtol=1e-9, xtol=1e-9)
         self._heat_solver = LinearSolver(kind, rtol=1e-9, xtol=1e-5)
+        self._heat_solver.share_ordering(self._charge_solver)       # one sparsity pattern: one ordering
         self._gsig = np.zeros(g.mesh.numberOfFaces)
         self._phi = np.zeros(g.mesh.numberOfCells)
         self._T_old = np.asarray(self.T.value).copy()
@@ -221,7 +222,7 @@ class MottFilament:
             return
         op = self._op
         self._gsig = op.harmonic(self._sig) * op.geo                       # S per face
-        A = op.matrix(self._gsig, 0.0, self._charge_dir)
+        A = op.matrix(self._gsig, 0.0, self._charge_dir, reuse=True)
         b = op.dirichlet_rhs(self._gsig, self._charge_dir, self._charge_vals)
         self._phi = self._charge_solver.solve(A, b)
 
@@ -241,7 +242,7 @@ class MottFilament:
         op = self._op
         vol = op.volumes
         diag = (self.rho_c / dt + self._sink_arr - slope) * vol
-        A = op.matrix(self._g_heat, diag, self._heat_dir)
+        A = op.matrix(self._g_heat, diag, self._heat_dir, reuse=True)
         b = (self.rho_c / dt * self._T_old + joule + self._sink_arr * self.T0) * vol
         b += op.dirichlet_rhs(self._g_heat, self._heat_dir, self.T0)
         return self._heat_solver.solve(A, b)
@@ -328,12 +329,12 @@ class MottFilament:
         """
         if circ is None:
             V = circuit.source(t)
-            return V, self._electrical(T, V, self._damped_pattern(T, V)), 0.0
+            return V, self._electrical(T, V, self._damped_pattern(T, V) if self._field_dependent else None), 0.0
         extra, rhs = circ
         if rhs == 0:
             return 0.0, self._electrical(T, 0.0), 1.0
         sign, target = np.sign(rhs), abs(rhs)
-        pattern = self._damped_pattern(T, V_guess)
+        pattern = self._damped_pattern(T, V_guess) if self._field_dependent else None
 
         def h(x):
             G = self._electrical(T, np.exp(x), pattern)
@@ -455,7 +456,8 @@ class MottFilament:
                 self._update_sigma(T_k)
                 self._sync()
                 self.joule.setValue(q)                                            # sigma |grad phi|^2
-                self.joule_slope.setValue(0.0)
+                if not fast:
+                    self.joule_slope.setValue(0.0)
                 self.V, self.G, self.t = V, G, t_new
                 return True, float(np.max(np.abs(T_k - T_start))), abs(V - V_old)
             changes.append(change)
