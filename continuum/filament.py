@@ -14,7 +14,8 @@ insulating or a heat sink at T_ambient.  The device voltage V comes from the cir
 (:class:`continuum.Circuit`), solved self-consistently in every Picard sweep: since the charge
 equation is linear in phi for a given sigma field, phi = V phi_1 with phi_1 the unit-voltage
 solution, and the device current is I = V G with G = integral of sigma d(phi_1)/dz over the grounded
-electrode.  Time stepping is backward Euler with adaptive steps; a step that does not converge is
+electrode.  Time stepping is adaptive (fast core: variable-step BDF2 under a local-error estimate;
+legacy core and steady states: backward Euler); a step that does not converge is
 retried with a smaller dt, and a run that cannot proceed raises :class:`ConvergenceError`.
 """
 
@@ -758,20 +759,22 @@ class MottFilament:
 
     def transient(self, t_end: float, dt: float, *, n_snapshots: int = 5, dT_max: float | None = None,
                   dV_rel: float | None = None, quiet: bool = True, max_steps: int = 200000) -> xr.Dataset:
-        """Integrate to ``t_end`` (s) with backward Euler, adaptive steps of at most ``dt`` (s).
+        """Integrate to ``t_end`` (s) with adaptive steps of at most ``dt`` (s).
 
-        Fast core: the step is chosen by a local-error estimate (below); ``dT_max`` (K) and
-        ``dV_rel`` are optional extra caps.  Legacy core: a step is halved when the Picard sweeps do
-        not converge, T changes by more than ``dT_max`` K (default 5) or V by more than ``dV_rel``
-        (default 0.02) of the source scale, and grows by 1.5 when dT < dT_max / 2.
+        Fast core: variable-step BDF2 with the step chosen by a local-error estimate (below);
+        ``dT_max`` (K) and ``dV_rel`` are optional extra caps.  Legacy core: backward Euler; a step
+        is halved when the Picard sweeps do not converge, T changes by more than ``dT_max`` K
+        (default 5) or V by more than ``dV_rel`` (default 0.02) of the source scale, and grows by 1.5
+        when dT < dT_max / 2.
 
-        Local error of backward Euler (fast core): the difference between the corrector and the
-        linear extrapolation of the last two accepted states, times h / (h + h_prev), estimates
-        h^2 y'' / 2 (the leading truncation error); a step is accepted when it is below
-        ``step_tol`` times max(T_max - T_ambient, 1 K) in every cell (and ``step_tol`` times the
-        voltage scale for V when a parallel capacitor makes V a state); the next step is
-        h 0.9 / sqrt(err), clipped to [0.2 h, 2 h] and ``dt``.  (Hairer, Norsett & Wanner, Solving
-        ODEs I, sec. II.4.)  The extrapolation is also the first iterate of the sweeps.
+        Local error (fast core, :meth:`_lte_step`): Milne's device on the difference between the
+        BDF2 corrector and the quadratic extrapolation of the last three accepted states; a step is
+        accepted when the estimate is below ``step_tol`` times max(T_max - T_ambient, 1 K) in every
+        cell (and ``step_tol`` times the voltage scale for V when a parallel capacitor makes V a
+        state); the next step is h 0.9 err^(-1/3), clipped to [0.2 h, 2 h] and ``dt``.  (Hairer,
+        Norsett & Wanner, Solving ODEs I, sec. II.4 and III.5.)  The first step is backward Euler
+        with step doubling from 0.1 sqrt(step_tol) thermal times, the second backward Euler against
+        the linear extrapolation.  The extrapolation is also the first iterate of the sweeps.
 
         Returns a Dataset over ``t`` (accepted steps) with V, I, I_source, V_source, T_max, T_mean,
         filament_radius, power, and ``n_snapshots`` T / phi maps at evenly spaced times.
