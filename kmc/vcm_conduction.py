@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from scipy.sparse.csgraph import connected_components
@@ -39,6 +40,19 @@ from scipy.spatial import cKDTree
 
 from matsim.core.errors import ConvergenceError
 from matsim.core.units import k_B_eV
+
+
+#: networks with at most this many free nodes solve their Newton steps densely (Cholesky)
+DENSE_MAX = 600
+
+
+def _spd_solve(J, rhs):
+    """J x = rhs for the symmetric positive-definite Jacobian of the network (Cholesky; LU if round-off
+    makes it indefinite)."""
+    try:
+        return sla.cho_solve(sla.cho_factor(J, check_finite=False), rhs, check_finite=False)
+    except np.linalg.LinAlgError:
+        return np.linalg.solve(J, rhs)
 
 
 @dataclass
@@ -154,8 +168,13 @@ class TunnelNetwork:
             cols = np.concatenate([a, b, b, a])
             vals = np.concatenate([g_l, g_l, -g_l, -g_l])
             free = (rows < n_free) & (cols < n_free)
-            J = sp.coo_matrix((vals[free], (rows[free], cols[free])), shape=(n_free, n_free)).tocsc()
-            step = spla.spsolve(J, -res) if n_free > 1 else -res / J.toarray()[0]
+            if n_free <= DENSE_MAX:          # small network: dense Cholesky (no sparse set-up cost)
+                J = np.zeros((n_free, n_free))
+                np.add.at(J, (rows[free], cols[free]), vals[free])
+                step = _spd_solve(J, -res)
+            else:
+                J = sp.coo_matrix((vals[free], (rows[free], cols[free])), shape=(n_free, n_free)).tocsc()
+                step = spla.spsolve(J, -res) if n_free > 1 else -res / J.toarray()[0]
             f0 = self._content(dv, G0, metallic, t_link)
             t = 1.0
             for _ in range(50):                          # backtracking on the convex content
