@@ -83,6 +83,11 @@ def fw_select(tree, rates, target):
     return pos
 
 
+#: a batch of more than size / BATCH_FACTOR touched events rebuilds the tree instead of m path updates
+#: (a path update costs ~log² size node additions, a rebuild ~2 size)
+BATCH_FACTOR = 16
+
+
 @njit
 def bkl_run(tree, rates, rng, t, t_end, max_events, rate_fn, execute_fn, state, touched):
     """Rejection-free BKL (n-fold way) loop (Bortz, Kalos & Lebowitz, J. Comput. Phys. 17, 10 (1975)).
@@ -112,9 +117,18 @@ def bkl_run(tree, rates, rng, t, t_end, max_events, rate_fn, execute_fn, state, 
         stop = m < 0
         if stop:
             m = -m - 1
-        for k in range(m):
-            ev = touched[k]
-            fw_set(tree, rates, ev, rate_fn(ev, state))
+        if m * BATCH_FACTOR > size:
+            # many touched events (e.g. the long-range electrostatics of a VCM cell): set the leaves,
+            # then rebuild every node once, O(size), instead of m O(log² size) path updates; the
+            # nodes are recomputed from their children either way, so the tree is bit-identical
+            for k in range(m):
+                ev = touched[k]
+                rates[ev] = rate_fn(ev, state)
+            fw_build(tree, rates)
+        else:
+            for k in range(m):
+                ev = touched[k]
+                fw_set(tree, rates, ev, rate_fn(ev, state))
         n += 1
         if stop:
             return t, n, 3
