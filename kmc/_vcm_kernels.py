@@ -199,12 +199,18 @@ def count_near(vac, ion, nbr, near):
 def touch_stale(vac, ion, phi, phiref, nbr, kz, par, reservoir, near, touched, m):
     """Add the events whose rate reads φ_s for every site s whose φ moved more than par[PHI_TOL] (V)
     since those rates were computed: hops out of s, hops of neighbouring defects into s, injection
-    into s. Sites without a defect on or next to them (``near``) have no such event."""
+    into s. Sites without a defect on or next to them (``near``) have no such event. A hop into s
+    from a neighbour that is itself stale is added once, with that neighbour's own events."""
     tol = par[PHI_TOL]
     top_open = reservoir[0] > 0
     ktop = par[NZ] - 1
-    for s in range(phi.shape[0]):
-        if abs(phi[s] - phiref[s]) <= tol:
+    n_sites = phi.shape[0]
+    stale = np.zeros(n_sites, dtype=np.bool_)
+    for s in range(n_sites):
+        if abs(phi[s] - phiref[s]) > tol:
+            stale[s] = True
+    for s in range(n_sites):
+        if not stale[s]:
             continue
         phiref[s] = phi[s]
         if near[s] > 0:
@@ -214,7 +220,7 @@ def touch_stale(vac, ion, phi, phiref, nbr, kz, par, reservoir, near, touched, m
                     m += 1
             for d in range(6):
                 n = nbr[s, d]
-                if n >= 0 and n != s and (vac[n] != 0 or ion[n] != 0):
+                if n >= 0 and n != s and (vac[n] != 0 or ion[n] != 0) and not stale[n]:
                     for d2 in range(6):
                         if nbr[n, d2] == s:
                             touched[m] = NE * n + d2
@@ -332,8 +338,16 @@ def execute(e, state, touched):
     return m
 
 
+@njit(cache=True)
+def rates_of(touched, m, state, out):
+    """out[k] = rate(touched[k], state) for k < m, the state unpacked once (see kmc._bkl_kernels.bkl_run_batch)."""
+    vac, ion, phi, temp, efield, zvac, nbr, kz, par, reservoir, counts, top, gtab, cpair, gself, phiref, near = state
+    for k in range(m):
+        out[k] = _rate(touched[k], vac, ion, phi, temp, efield, zvac, nbr, kz, par, reservoir, cpair, gself)
+
+
 # the engine loop bound to this model's kernels
-run, fill = bind_kernels(rate, execute)
+run, fill = bind_kernels(rate, execute, rates_of)
 
 
 @njit(cache=True)
