@@ -42,6 +42,9 @@ from matsim.core.errors import ConvergenceError
 from matsim.core.units import k_B_eV
 
 
+#: relative tolerance of the current at the compliance: a cell voltage within ~1e-5 V changes a barrier
+#: by < 1e-5 eV (a rate by < 1e-3 relative at 300 K, below the phi_tolerance_kT default of 1e-2)
+CC_RTOL = 1e-5
 #: networks with at most this many free nodes solve their Newton steps densely (Cholesky)
 DENSE_MAX = 600
 
@@ -239,16 +242,18 @@ class TunnelNetwork:
             u, i_l, i_top = current(v)
             lo, hi = 0.0, v_app
             prev = None
+            slope = getattr(self, "_slope_cc", 1.0)     # d ln I / d ln V of the previous solve
             for _ in range(100):
-                if abs(i_top / compliance_A - 1) <= 1e-6 or (i_top < compliance_A and v >= v_app):
+                if abs(i_top / compliance_A - 1) <= CC_RTOL or (i_top < compliance_A and v >= v_app):
                     break
                 if i_top > compliance_A:
                     hi = v
                 else:
                     lo = v
-                slope = 1.0
                 if prev is not None and prev[1] > 0 and i_top > 0 and prev[0] != v and prev[1] != i_top:
                     slope = np.log(i_top / prev[1]) / np.log(v / prev[0])
+                    if slope > 0:
+                        self._slope_cc = slope
                 v_new = v * (compliance_A / i_top) ** (1.0 / slope) if slope > 0 and i_top > 0 else -1.0
                 v_new = min(v_new, v_app)
                 if not lo < v_new <= hi or (v_new == hi and hi < v_app):

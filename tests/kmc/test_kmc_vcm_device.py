@@ -15,6 +15,7 @@ from scipy.sparse.csgraph import connected_components
 
 import kmc
 import kmc.vcm as KV
+import kmc.vcm_conduction as KC
 from kmc.grid import FixedNetwork, Grid
 from kmc.lateral_fft import UniformNetwork
 from kmc.vcm_thermal import ThermalNetwork, ThermalParameters
@@ -126,7 +127,7 @@ def test_warm_started_compliance_solve_lands_on_the_compliance():
     cell.vac[np.ravel_multi_index((3, 3, 5), cell.shape)] = 1    # one more defect: warm start
     warm = net.solve(cell.vac, cell.temp, 3.0, icc, 300.0)
     ref = cold.solve(cell.vac, cell.temp, 3.0, icc, 300.0)
-    assert first.v_cell < 3.0 and warm.current == pytest.approx(icc, rel=1e-6)
-    assert warm.v_cell == pytest.approx(ref.v_cell, rel=1e-5)
+    assert first.v_cell < 3.0 and warm.current == pytest.approx(icc, rel=2 * KC.CC_RTOL)
+    assert warm.v_cell == pytest.approx(ref.v_cell, rel=1e-4)
     low = net.solve(cell.vac, cell.temp, 0.01, icc, 300.0)      # below the compliance: the full voltage
     assert low.v_cell == 0.01 and low.current < icc
