@@ -530,7 +530,12 @@ class VCMCell(KMCModel):
         arrays = {"vac": self.vac, "ion": self.ion, "zvac": self.zvac, "phi": self.phi,
                   "phi_applied": self.phi_applied, "temp": self.temp,
                   "efield": self.efield, "reservoir": self.reservoir, "counts": self.counts, "par": self._par}
+        warm_arrays, warm = self._tat.warm_state()       # the network solver's warm start
+        arrays.update(warm_arrays)
+        if self.thermal == "electrodes":
+            arrays["heat_x"] = self._heat._x                 # the heat solve's warm start (PCG)
         meta = {"config": self._config(), **self._engine_meta(), "voltage": self.voltage, "v_cell": self.v_cell,
+                "tunnel_warm_start": warm,
                 "current": self.current, "conductance_S": self.conductance_S, "power_W": self.power_W,
                 "since_update": self._since_update, "n_field_updates": self.n_field_updates,
                 "extra": extra or {}}
@@ -549,6 +554,10 @@ class VCMCell(KMCModel):
         obj._since_update = int(meta["since_update"])
         obj.n_field_updates = int(meta["n_field_updates"])
         obj.checkpoint_extra = meta.get("extra", {})
+        if "tunnel_warm_start" in meta:
+            obj._tat.set_warm_state(arrays, meta["tunnel_warm_start"])
+        if "heat_x" in arrays and obj.thermal == "electrodes":
+            obj._heat._x = np.array(arrays["heat_x"], dtype=float)
         obj._restore_engine(meta)
         obj.refresh_rates()
         return obj

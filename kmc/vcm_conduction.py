@@ -193,6 +193,23 @@ class TunnelNetwork:
             return u, self._law(u[a] - u[b], G0, metallic, t_link)[0]
         raise ConvergenceError(f"vacancy network: Newton did not converge (residual {r_max:.3g} A)")
 
+    # -- warm start (history of the solves): part of a checkpoint, so a restart continues identically
+    def warm_state(self) -> tuple[dict, dict]:
+        """(arrays, scalars) of the warm start: the last node potentials, compliance voltage and slope."""
+        last = getattr(self, "_last", None)
+        arrays = {} if last is None else {"tat_sites": np.asarray(last[0]), "tat_u": np.asarray(last[2])}
+        scalars = {"tat_v": None if last is None else float(last[1]),
+                   "tat_v_cc": getattr(self, "_v_cc", None), "tat_slope_cc": getattr(self, "_slope_cc", None)}
+        return arrays, scalars
+
+    def set_warm_state(self, arrays: dict, scalars: dict) -> None:
+        if "tat_sites" in arrays and scalars.get("tat_v") is not None:
+            self._last = (np.asarray(arrays["tat_sites"]), float(scalars["tat_v"]), np.asarray(arrays["tat_u"]))
+        if scalars.get("tat_v_cc") is not None:
+            self._v_cc = float(scalars["tat_v_cc"])
+        if scalars.get("tat_slope_cc") is not None:
+            self._slope_cc = float(scalars["tat_slope_cc"])
+
     def solve(self, vac: np.ndarray, temp: np.ndarray, v_applied: float, compliance_A: float | None,
               T_electrode: float) -> NetworkSolution:
         """Currents and potentials for the vacancy occupancy ``vac`` (per site) and site temperatures."""
