@@ -421,3 +421,49 @@ def green_block(sites, gtab, par):
             kj, yj, xj = sj % nz, (sj // nz) % ny, sj // (nz * ny)
             out[i, j] = gtab[kj, (_periodic(xi - xj, nx) * ny + _periodic(yi - yj, ny)) * nz + ki]
     return out
+
+
+@njit(cache=True)
+def filament_gap_bfs(vac, nbr, kz, nz, dist, buf):
+    """Fewest non-vacancy sites on a nearest-neighbour path from the bottom to the top electrode:
+    0-1 breadth-first search (entering a vacancy costs 0, any other site 1; a deque in ``buf``,
+    capacity >= 8 sites), O(sites)."""
+    n = vac.shape[0]
+    cap = buf.shape[0]
+    big = n + 1
+    for s in range(n):
+        dist[s] = big
+    head = 0
+    tail = 0
+    for s in range(n):
+        if kz[s] == 0:
+            c = 0 if vac[s] != 0 else 1
+            dist[s] = c
+            if c == 0:
+                head = (head - 1) % cap
+                buf[head] = s
+            else:
+                buf[tail] = s
+                tail = (tail + 1) % cap
+    while head != tail:
+        s = buf[head]
+        head = (head + 1) % cap
+        d = dist[s]
+        for k in range(6):
+            m = nbr[s, k]
+            if m < 0 or m == s:
+                continue
+            c = 0 if vac[m] != 0 else 1
+            if d + c < dist[m]:
+                dist[m] = d + c
+                if c == 0:
+                    head = (head - 1) % cap
+                    buf[head] = m
+                else:
+                    buf[tail] = m
+                    tail = (tail + 1) % cap
+    best = big
+    for s in range(n):
+        if kz[s] == nz - 1 and dist[s] < best:
+            best = dist[s]
+    return best

@@ -329,7 +329,13 @@ class VCMCell(KMCModel):
 
     def filament_gap(self) -> int:
         """Fewest non-vacancy sites on any nearest-neighbour path from the bottom to the top electrode
-        (0: a connected vacancy filament)."""
+        (0: a connected vacancy filament); a 0-1 breadth-first search in numba."""
+        g = self.grid
+        return int(VK.filament_gap_bfs(self.vac, g.nbr, g.k, g.shape[2], np.empty(g.n, dtype=np.int64),
+                                       np.empty(8 * g.n + 8, dtype=np.int64)))
+
+    def _filament_gap_dijkstra(self) -> int:
+        """The same by scipy's Dijkstra (reference for the test)."""
         g = self.grid
         n = g.n
         cost = np.where(self.vac > 0, 1e-9, 1.0)

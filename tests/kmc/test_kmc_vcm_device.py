@@ -149,3 +149,12 @@ def test_restart_with_electrode_heat_and_tunnelling_is_identical(tmp_path):
     assert ds_b["n_events"].values.sum() > 0 and ds_b["T_max"].values.max() > 310
     for k in ("I", "time", "n_vacancies", "T_max", "n_events"):
         assert np.array_equal(ds_b[k].values, ds_ref[k].values), k
+
+
+def test_filament_gap_bfs_equals_dijkstra():
+    rng = np.random.default_rng(5)
+    for shape in ((6, 5, 8), (1, 1, 7), (4, 4, 12)):
+        cell = kmc.VCMCell("HfO2", shape=shape, seed=1)
+        for frac in (0.0, 0.2, 0.45, 0.7, 1.0):
+            cell.vac[:] = rng.random(cell.grid.n) < frac
+            assert cell.filament_gap() == cell._filament_gap_dijkstra()
