@@ -96,7 +96,13 @@ def _ion_target(s, vac, ion, phi, nbr, par):
 
 @njit(cache=True)
 def rate(e, state):
+    """Rate (1/s) of event e (see the module docstring)."""
     vac, ion, phi, temp, efield, zvac, nbr, kz, par, reservoir, counts, top, gtab, cpair, gself, phiref, near = state
+    return _rate(e, vac, ion, phi, temp, efield, zvac, nbr, kz, par, reservoir, cpair, gself)
+
+
+@njit(cache=True, inline="always")
+def _rate(e, vac, ion, phi, temp, efield, zvac, nbr, kz, par, reservoir, cpair, gself):
     s = e // NE
     k = e - NE * s
     if k < 6:                                     # vacancy hop
@@ -193,12 +199,18 @@ def count_near(vac, ion, nbr, near):
 def touch_stale(vac, ion, phi, phiref, nbr, kz, par, reservoir, near, touched, m):
     """Add the events whose rate reads φ_s for every site s whose φ moved more than par[PHI_TOL] (V)
     since those rates were computed: hops out of s, hops of neighbouring defects into s, injection
-    into s. Sites without a defect on or next to them (``near``) have no such event."""
+    into s. Sites without a defect on or next to them (``near``) have no such event. A hop into s
+    from a neighbour that is itself stale is added once, with that neighbour's own events."""
     tol = par[PHI_TOL]
     top_open = reservoir[0] > 0
     ktop = par[NZ] - 1
-    for s in range(phi.shape[0]):
-        if abs(phi[s] - phiref[s]) <= tol:
+    n_sites = phi.shape[0]
+    stale = np.zeros(n_sites, dtype=np.bool_)
+    for s in range(n_sites):
+        if abs(phi[s] - phiref[s]) > tol:
+            stale[s] = True
+    for s in range(n_sites):
+        if not stale[s]:
             continue
         phiref[s] = phi[s]
         if near[s] > 0:
@@ -208,7 +220,7 @@ def touch_stale(vac, ion, phi, phiref, nbr, kz, par, reservoir, near, touched, m
                     m += 1
             for d in range(6):
                 n = nbr[s, d]
-                if n >= 0 and n != s and (vac[n] != 0 or ion[n] != 0):
+                if n >= 0 and n != s and (vac[n] != 0 or ion[n] != 0) and not stale[n]:
                     for d2 in range(6):
                         if nbr[n, d2] == s:
                             touched[m] = NE * n + d2
@@ -326,25 +338,40 @@ def execute(e, state, touched):
     return m
 
 
+@njit(cache=True)
+def rates_of(touched, m, state, out):
+    """out[k] = rate(touched[k], state) for k < m, the state unpacked once (see kmc._bkl_kernels.bkl_run_batch)."""
+    vac, ion, phi, temp, efield, zvac, nbr, kz, par, reservoir, counts, top, gtab, cpair, gself, phiref, near = state
+    for k in range(m):
+        out[k] = _rate(touched[k], vac, ion, phi, temp, efield, zvac, nbr, kz, par, reservoir, cpair, gself)
+
+
 # the engine loop bound to this model's kernels
-run, fill = bind_kernels(rate, execute)
+run, fill = bind_kernels(rate, execute, rates_of)
 
 
 @njit(cache=True)
 def fill_direct(rates, n_events, state):
     """rates[k] = rate(k, state) for every event, site by site; an empty site has only its generation
-    and injection events (hops, recombination: 0), which skips 13 of 15 rate evaluations."""
-    vac, ion = state[0], state[1]
+    and injection events (hops, recombination: 0), written out here (same arithmetic as :func:`rate`)."""
+    vac, ion, phi, temp, efield, zvac, nbr, kz, par, reservoir, counts, top, gtab, cpair, gself, phiref, near = state
+    ktop = par[NZ] - 1
+    inject = reservoir[0] > 0
+    z = par[ZI]
     for s in range(n_events // NE):
         b = NE * s
         if vac[s] == 0 and ion[s] == 0:
             for k in range(NE):
                 rates[b + k] = 0.0
-            rates[b + 12] = rate(b + 12, state)
-            rates[b + 14] = rate(b + 14, state)
+            if _ion_target(s, vac, ion, phi, nbr, par) != -1:
+                eg = par[EG_INT] if kz[s] == ktop else par[EG]
+                rates[b + 12] = _arrhenius(par[NU_GEN], eg - par[DIPOLE] * efield[s], temp[s])
+            if inject and kz[s] == ktop:
+                dw = z * (phi[s] - par[VTOP]) + 0.5 * z * z * (gself[kz[s]] - par[GINF])
+                rates[b + 14] = _arrhenius(par[NU_EX], par[EX] + 0.5 * dw, temp[s])
         else:
             for k in range(NE):
-                rates[b + k] = rate(b + k, state)
+                rates[b + k] = _rate(b + k, vac, ion, phi, temp, efield, zvac, nbr, kz, par, reservoir, cpair, gself)
 
 
 @njit(cache=True)
@@ -355,3 +382,88 @@ def green_columns(sites, gtab, par):
     for i in range(sites.shape[0]):
         add_charges(sites[i], 1.0, -1, 0.0, out[i], gtab, par)
     return out
+
+
+@njit(cache=True)
+def filament_sites(vac, nbr, kz, nz, out, stack):
+    """out[s] = 1 for the vacancies connected to an electrode through nearest-neighbour vacancies
+    (a vacancy in the first or last layer touches an electrode); flood fill, O(vacancies)."""
+    out[:] = 0
+    m = 0
+    for s in range(vac.shape[0]):
+        if vac[s] != 0 and (kz[s] == 0 or kz[s] == nz - 1):
+            out[s] = 1
+            stack[m] = s
+            m += 1
+    while m > 0:
+        m -= 1
+        s = stack[m]
+        for d in range(6):
+            n = nbr[s, d]
+            if n >= 0 and vac[n] != 0 and out[n] == 0:
+                out[n] = 1
+                stack[m] = n
+                m += 1
+
+
+@njit(cache=True)
+def green_block(sites, gtab, par):
+    """B[i, j] = g(f_i, f_j) (V per e): potential at site f_i of a unit charge on f_j, from the table
+    (O(|F|²), no pass over the grid)."""
+    nx, ny, nz = int(par[NX]), int(par[NY]), int(par[NZ])
+    m = sites.shape[0]
+    out = np.empty((m, m))
+    for i in range(m):
+        si = sites[i]
+        ki, yi, xi = si % nz, (si // nz) % ny, si // (nz * ny)
+        for j in range(m):
+            sj = sites[j]
+            kj, yj, xj = sj % nz, (sj // nz) % ny, sj // (nz * ny)
+            out[i, j] = gtab[kj, (_periodic(xi - xj, nx) * ny + _periodic(yi - yj, ny)) * nz + ki]
+    return out
+
+
+@njit(cache=True)
+def filament_gap_bfs(vac, nbr, kz, nz, dist, buf):
+    """Fewest non-vacancy sites on a nearest-neighbour path from the bottom to the top electrode:
+    0-1 breadth-first search (entering a vacancy costs 0, any other site 1; a deque in ``buf``,
+    capacity >= 8 sites), O(sites)."""
+    n = vac.shape[0]
+    cap = buf.shape[0]
+    big = n + 1
+    for s in range(n):
+        dist[s] = big
+    head = 0
+    tail = 0
+    for s in range(n):
+        if kz[s] == 0:
+            c = 0 if vac[s] != 0 else 1
+            dist[s] = c
+            if c == 0:
+                head = (head - 1) % cap
+                buf[head] = s
+            else:
+                buf[tail] = s
+                tail = (tail + 1) % cap
+    while head != tail:
+        s = buf[head]
+        head = (head + 1) % cap
+        d = dist[s]
+        for k in range(6):
+            m = nbr[s, k]
+            if m < 0 or m == s:
+                continue
+            c = 0 if vac[m] != 0 else 1
+            if d + c < dist[m]:
+                dist[m] = d + c
+                if c == 0:
+                    head = (head - 1) % cap
+                    buf[head] = m
+                else:
+                    buf[tail] = m
+                    tail = (tail + 1) % cap
+    best = big
+    for s in range(n):
+        if kz[s] == nz - 1 and dist[s] < best:
+            best = dist[s]
+    return best

@@ -39,10 +39,11 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.sparse.csgraph import dijkstra
 
 from kmc import _vcm_kernels as VK
 from kmc.engine import KMCModel
+from kmc.lateral_fft import UniformNetwork
 from kmc.vcm_conduction import TunnelNetwork
 from kmc.vcm_thermal import ThermalNetwork, ThermalParameters
 from kmc import grid as _grid
@@ -77,7 +78,24 @@ THERMAL_KEYS = {"thermal_conductivity_filament": "W/(m·K)", "thermal_conductivi
                 "electrode_thickness": "m", "interface_thermal_resistance": "m^2*K/W",
                 "interface_thermal_resistance_filament": "m^2*K/W"}
 THERMAL = ("ambient", "electrodes")
+#: heat solve (thermal="electrodes") stops when its temperature error is below this (K): at 300-1000 K
+#: it changes a rate with a 1 eV barrier by < 1e-4, far below the phi_tolerance_kT default (1e-2)
+HEAT_ATOL_K = 1e-3
+#: grids with this many sites or more solve their uniform networks (Poisson, ambient heat) by lateral FFT
+FFT_MIN_SITES = 4096
 COUNT_NAMES = ("vacancy_hops", "ion_hops", "generation", "recombination", "absorption", "injection")
+
+
+_BLAS = None
+
+
+def _blas_single_thread():
+    """Context manager limiting BLAS to one thread (threadpoolctl; the controller is built once)."""
+    global _BLAS
+    if _BLAS is None:
+        from threadpoolctl import ThreadpoolController
+        _BLAS = ThreadpoolController()
+    return _BLAS.limit(limits=1, user_api="blas")
 
 
 def resolve_parameters(params, base_material: str = "HfO2") -> ParameterSet:
@@ -187,18 +205,23 @@ class VCMCell(KMCModel):
                                               p["conductance_oxide_bond"])
         eps = p["relative_permittivity"] * eps0
         kappa = p["thermal_conductivity"]
-        self._poisson = FixedNetwork(g, eps * self.a, eps * self.a, eps * self.a)
+        # uniform-weight Poisson (and ambient heat) networks: SuperLU below FFT_MIN_SITES (the results the
+        # shipped calibration was made with), the exact lateral-FFT solve above (no factorization: a
+        # SuperLU of a 40x40x20 grid took 12 s, the FFT solve takes 2 ms)
+        uniform = ((lambda w: FixedNetwork(g, w, w, w)) if g.n < FFT_MIN_SITES
+                   else (lambda w: UniformNetwork(g, w)))
+        self._poisson = uniform(eps * self.a)
         self._poisson_matrix = g.laplacian(eps * self.a, eps * self.a, eps * self.a).tocsr()
         self._poisson_w = eps * self.a
         base = materials.get(base_material)
         if self.thermal == "ambient":
-            self._heat = FixedNetwork(g, kappa * self.a, kappa * self.a, kappa * self.a)
+            self._heat = uniform(kappa * self.a)
         else:
             pt = {k: (self.params if k in self.params else base).require(k, u) for k, u in THERMAL_KEYS.items()}
             self._heat = ThermalNetwork(g, ThermalParameters(
                 kappa, pt["thermal_conductivity_filament"], pt["thermal_conductivity_electrode"],
                 pt["electrode_thickness"], pt["interface_thermal_resistance"],
-                pt["interface_thermal_resistance_filament"]))
+                pt["interface_thermal_resistance_filament"]), atol_K=HEAT_ATOL_K)
         table = _grid.green_table(g, self._poisson) if green_table is None else check_green_table(g, green_table)
         self._gtab = q * table                               # V per elementary charge
         self._gself = np.ascontiguousarray(self._gtab[np.arange(g.shape[2]), np.arange(g.shape[2])])
@@ -306,7 +329,13 @@ class VCMCell(KMCModel):
 
     def filament_gap(self) -> int:
         """Fewest non-vacancy sites on any nearest-neighbour path from the bottom to the top electrode
-        (0: a connected vacancy filament)."""
+        (0: a connected vacancy filament); a 0-1 breadth-first search in numba."""
+        g = self.grid
+        return int(VK.filament_gap_bfs(self.vac, g.nbr, g.k, g.shape[2], np.empty(g.n, dtype=np.int64),
+                                       np.empty(8 * g.n + 8, dtype=np.int64)))
+
+    def _filament_gap_dijkstra(self) -> int:
+        """The same by scipy's Dijkstra (reference for the test)."""
         g = self.grid
         n = g.n
         cost = np.where(self.vac > 0, 1e-9, 1.0)
@@ -320,14 +349,9 @@ class VCMCell(KMCModel):
     def filament_mask(self) -> np.ndarray:
         """Vacancies connected to an electrode through nearest-neighbour vacancies (bool, per site)."""
         g = self.grid
-        n = g.n
-        v = self.vac > 0
-        both = v[g.bond_a] & v[g.bond_b]
-        rows = np.concatenate([g.bond_a[both], g.bottom[v[g.bottom]], g.top[v[g.top]]])
-        cols = np.concatenate([g.bond_b[both], np.full(v[g.bottom].sum(), n), np.full(v[g.top].sum(), n + 1)])
-        graph = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + 2, n + 2))
-        _, lab = connected_components(graph, directed=False)
-        return v & ((lab[:n] == lab[n]) | (lab[:n] == lab[n + 1]))
+        out = np.empty(g.n, dtype=np.int8)
+        VK.filament_sites(self.vac, g.nbr, g.k, g.shape[2], out, np.empty(g.n, dtype=np.int64))
+        return out.astype(bool)
 
     # -- coupling
     def _bond_conductances(self):
@@ -348,7 +372,13 @@ class VCMCell(KMCModel):
 
     def update_fields(self) -> None:
         """Re-solve current (with compliance), applied potential and heat; the charges' potential from a
-        fresh Poisson solve; recompute every rate."""
+        fresh Poisson solve; recompute every rate. BLAS runs single-threaded here: its systems are small
+        (|filament| or |vacancies| unknowns) and OpenBLAS threads on a shared machine made a 70 x 70
+        solve take ~40 ms instead of 0.1 ms (measured)."""
+        with _blas_single_thread():
+            self._update_fields()
+
+    def _update_fields(self) -> None:
         g = self.grid
         fil = self.filament_mask()
         if self.conduction == "lattice":
@@ -426,9 +456,15 @@ class VCMCell(KMCModel):
             pos = np.full(self.grid.n, -1)
             pos[sol.sites] = np.arange(len(sol.sites))
             target = sol.potential[pos[f_sites]]
-            cols = VK.green_columns(f_sites, self._gtab, self._par)          # (|F|, N) V per e
-            sigma = np.linalg.solve(cols[:, f_sites], target - phi[f_sites])
-            phi = phi + sigma @ cols
+            if self.grid.n < FFT_MIN_SITES:
+                cols = VK.green_columns(f_sites, self._gtab, self._par)          # (|F|, N) V per e
+                sigma = np.linalg.solve(cols[:, f_sites], target - phi[f_sites])
+                phi = phi + sigma @ cols
+            else:    # large grid: g_FF from the table (O(|F|²)), the induced charges' potential by FFT
+                sigma = np.linalg.solve(VK.green_block(f_sites, self._gtab, self._par), target - phi[f_sites])
+                src = np.zeros(self.grid.n)
+                src[f_sites] = q * sigma
+                phi = phi + self._poisson.solve(0.0, 0.0, src)
         return phi, sol.power
 
     def set_voltage(self, volts: float) -> None:
@@ -500,7 +536,12 @@ class VCMCell(KMCModel):
         arrays = {"vac": self.vac, "ion": self.ion, "zvac": self.zvac, "phi": self.phi,
                   "phi_applied": self.phi_applied, "temp": self.temp,
                   "efield": self.efield, "reservoir": self.reservoir, "counts": self.counts, "par": self._par}
+        warm_arrays, warm = self._tat.warm_state()       # the network solver's warm start
+        arrays.update(warm_arrays)
+        if self.thermal == "electrodes":
+            arrays["heat_x"] = self._heat._x                 # the heat solve's warm start (PCG)
         meta = {"config": self._config(), **self._engine_meta(), "voltage": self.voltage, "v_cell": self.v_cell,
+                "tunnel_warm_start": warm,
                 "current": self.current, "conductance_S": self.conductance_S, "power_W": self.power_W,
                 "since_update": self._since_update, "n_field_updates": self.n_field_updates,
                 "extra": extra or {}}
@@ -519,6 +560,10 @@ class VCMCell(KMCModel):
         obj._since_update = int(meta["since_update"])
         obj.n_field_updates = int(meta["n_field_updates"])
         obj.checkpoint_extra = meta.get("extra", {})
+        if "tunnel_warm_start" in meta:
+            obj._tat.set_warm_state(arrays, meta["tunnel_warm_start"])
+        if "heat_x" in arrays and obj.thermal == "electrodes":
+            obj._heat._x = np.array(arrays["heat_x"], dtype=float)
         obj._restore_engine(meta)
         obj.refresh_rates()
         return obj

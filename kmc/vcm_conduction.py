@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from scipy.sparse.csgraph import connected_components
@@ -39,6 +40,22 @@ from scipy.spatial import cKDTree
 
 from matsim.core.errors import ConvergenceError
 from matsim.core.units import k_B_eV
+
+
+#: relative tolerance of the current at the compliance: a cell voltage within ~1e-5 V changes a barrier
+#: by < 1e-5 eV (a rate by < 1e-3 relative at 300 K, below the phi_tolerance_kT default of 1e-2)
+CC_RTOL = 1e-5
+#: networks with at most this many free nodes solve their Newton steps densely (Cholesky)
+DENSE_MAX = 600
+
+
+def _spd_solve(J, rhs):
+    """J x = rhs for the symmetric positive-definite Jacobian of the network (Cholesky; LU if round-off
+    makes it indefinite)."""
+    try:
+        return sla.cho_solve(sla.cho_factor(J, check_finite=False), rhs, check_finite=False)
+    except np.linalg.LinAlgError:
+        return np.linalg.solve(J, rhs)
 
 
 @dataclass
@@ -154,8 +171,13 @@ class TunnelNetwork:
             cols = np.concatenate([a, b, b, a])
             vals = np.concatenate([g_l, g_l, -g_l, -g_l])
             free = (rows < n_free) & (cols < n_free)
-            J = sp.coo_matrix((vals[free], (rows[free], cols[free])), shape=(n_free, n_free)).tocsc()
-            step = spla.spsolve(J, -res) if n_free > 1 else -res / J.toarray()[0]
+            if n_free <= DENSE_MAX:          # small network: dense Cholesky (no sparse set-up cost)
+                J = np.zeros((n_free, n_free))
+                np.add.at(J, (rows[free], cols[free]), vals[free])
+                step = _spd_solve(J, -res)
+            else:
+                J = sp.coo_matrix((vals[free], (rows[free], cols[free])), shape=(n_free, n_free)).tocsc()
+                step = spla.spsolve(J, -res) if n_free > 1 else -res / J.toarray()[0]
             f0 = self._content(dv, G0, metallic, t_link)
             t = 1.0
             for _ in range(50):                          # backtracking on the convex content
@@ -170,6 +192,23 @@ class TunnelNetwork:
         if r_max <= 1e-6 * i_max + 1e-14:                   # round-off floor of a stiff network
             return u, self._law(u[a] - u[b], G0, metallic, t_link)[0]
         raise ConvergenceError(f"vacancy network: Newton did not converge (residual {r_max:.3g} A)")
+
+    # -- warm start (history of the solves): part of a checkpoint, so a restart continues identically
+    def warm_state(self) -> tuple[dict, dict]:
+        """(arrays, scalars) of the warm start: the last node potentials, compliance voltage and slope."""
+        last = getattr(self, "_last", None)
+        arrays = {} if last is None else {"tat_sites": np.asarray(last[0]), "tat_u": np.asarray(last[2])}
+        scalars = {"tat_v": None if last is None else float(last[1]),
+                   "tat_v_cc": getattr(self, "_v_cc", None), "tat_slope_cc": getattr(self, "_slope_cc", None)}
+        return arrays, scalars
+
+    def set_warm_state(self, arrays: dict, scalars: dict) -> None:
+        if "tat_sites" in arrays and scalars.get("tat_v") is not None:
+            self._last = (np.asarray(arrays["tat_sites"]), float(scalars["tat_v"]), np.asarray(arrays["tat_u"]))
+        if scalars.get("tat_v_cc") is not None:
+            self._v_cc = float(scalars["tat_v_cc"])
+        if scalars.get("tat_slope_cc") is not None:
+            self._slope_cc = float(scalars["tat_slope_cc"])
 
     def solve(self, vac: np.ndarray, temp: np.ndarray, v_applied: float, compliance_A: float | None,
               T_electrode: float) -> NetworkSolution:
@@ -207,22 +246,39 @@ class TunnelNetwork:
             i_top = -(np.sum(i_l[b == nf + 1]) - np.sum(i_l[a == nf + 1])) + self.g_bg * v
             return u, i_l, i_top
 
-        v = float(v_applied)
-        u, i_l, i_top = current(v)
-        if compliance_A is not None and v > 0 and i_top > compliance_A:
-            lo, hi = 0.0, v                               # I(V) is monotone: bracketed chord iteration
+        v_app = float(v_applied)
+        v_cc = getattr(self, "_v_cc", None)
+        if compliance_A is None or v_app <= 0:
+            v = v_app
+            u, i_l, i_top = current(v)
+        else:
+            # I(V) is monotone. Start from the previous compliance voltage (the configuration changed by
+            # one defect: a few Newton solves instead of ~7 from V_applied), then secant steps on
+            # log I(log V), kept inside the bracket [lo, hi] (bisection otherwise).
+            v = v_cc if v_cc is not None and 0 < v_cc < v_app else v_app
+            u, i_l, i_top = current(v)
+            lo, hi = 0.0, v_app
+            prev = None
+            slope = getattr(self, "_slope_cc", 1.0)     # d ln I / d ln V of the previous solve
             for _ in range(100):
-                v_new = v * compliance_A / i_top
-                if not lo < v_new < hi:
-                    v_new = 0.5 * (lo + hi)
-                u, i_l, i_top = current(v_new, u[:nf] * (v_new / v))
-                v = v_new
-                if abs(i_top / compliance_A - 1) <= 1e-6:
+                if abs(i_top / compliance_A - 1) <= CC_RTOL or (i_top < compliance_A and v >= v_app):
                     break
                 if i_top > compliance_A:
                     hi = v
                 else:
                     lo = v
+                if prev is not None and prev[1] > 0 and i_top > 0 and prev[0] != v and prev[1] != i_top:
+                    slope = np.log(i_top / prev[1]) / np.log(v / prev[0])
+                    if slope > 0:
+                        self._slope_cc = slope
+                v_new = v * (compliance_A / i_top) ** (1.0 / slope) if slope > 0 and i_top > 0 else -1.0
+                v_new = min(v_new, v_app)
+                if not lo < v_new <= hi or (v_new == hi and hi < v_app):
+                    v_new = 0.5 * (lo + hi)
+                prev = (v, i_top)
+                u, i_l, i_top = current(v_new, u[:nf] * (v_new / v))
+                v = v_new
+        self._v_cc = v if compliance_A is not None and v < v_app else None
         self._last = (node_sites, v, u[:nf].copy())
         # Joule power: each link's I ΔV, half to each vacancy end (all of it when the other end is an electrode)
         p_link = i_l * (u[a] - u[b])
