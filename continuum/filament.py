@@ -80,6 +80,8 @@ class MottFilament:
     max_sweeps : Picard sweeps per step before the step is retried with dt / 2.
     T_limit_K : temperature above which the solve is declared runaway (ConvergenceError).
     perturbation_K, seed : random initial temperature perturbation (K) to break symmetry in 2d.
+    radial_grading : axisymmetric only: outermost / innermost radial cell width (1 = uniform); the
+        filament is a few nm wide, so grading the cells towards the axis resolves it (docs/continuum.md).
     """
 
     def __init__(self, material="VO2", geometry: str = "axisymmetric", radius_m: float = 100e-9,
@@ -88,7 +90,8 @@ class MottFilament:
                  lateral: str = "heat_sink", depth_m: float | None = None, hysteresis: bool = False,
                  T_limit_K: float = 5000.0, perturbation_K: float = 0.0, seed=None,
                  tol_T: float = 1e-3, tol_V: float = 1e-4, max_sweeps: int = 30, core: str = "fast",
-                 linear_solver: str = "auto", step_tol: float = 1e-2, anderson_depth: int = 4):
+                 linear_solver: str = "auto", step_tol: float = 1e-2, anderson_depth: int = 4,
+                 radial_grading: float = 1.0):
         self.params = _material(material)
         self.material = self.params.name or "custom"
         if conductivity is None:
@@ -98,7 +101,7 @@ class MottFilament:
         else:
             s = validate.positive("conductivity", conductivity, "S/m")
             self.sigma_law = lambda T, E=0.0, branch=0.0: np.full_like(np.asarray(T, dtype=float), s)
-        self.geom = Geometry.build(geometry, radius_m, thickness_m, n_cells, depth_m)
+        self.geom = Geometry.build(geometry, radius_m, thickness_m, n_cells, depth_m, radial_grading)
         self.T0 = validate.temperature("T_ambient_K", T_ambient_K)
         self.circuit = circuit if circuit is not None else Circuit(0.0)
         if not isinstance(self.circuit, Circuit):

@@ -1,0 +1,138 @@
+"""Relaxation-oscillator design from a computed steady I-V (Pearson-Anson cell).
+
+A Mott threshold switch with an S-shaped, current-controlled negative differential resistance (NDR)
+self-oscillates in the cell source V_s -- R_s -- (device || C) when the load line
+V = V_s - R_s I meets the device's steady I-V *only* on the NDR branch (dV/dI < 0): the single
+fixed point is then unstable and the capacitor charges along the insulating branch to the threshold
+(I_th, V_th), the device snaps on, discharges the capacitor along the on-branch to the holding point
+(I_h, V_h) and snaps off (Pearson & Anson, Proc. Phys. Soc. 34, 204 (1921); NbO2: Pickett,
+Medeiros-Ribeiro & Williams, Nat. Mater. 12, 114 (2013); Kumar, Strachan & Williams, Nature 548,
+318 (2017); VO2: Zimmers et al., PRL 110, 056601 (2013), who show the switching is Joule heating).
+
+The load line crosses the I-V once when it is steeper than every part of the NDR (R_s > max |dV/dI|)
+and it passes between the two turning points: I_th < I(V_th) and I(V_h) < I_h, with
+I(V) = (V_s - V) / R_s.  Both hold together only when the on-branch ends (I_h) at a *higher* current
+than the threshold (I_th): an S-curve whose voltage is a single-valued function of the current.
+If the on-branch (a current filament) persists below the threshold current (I_h < I_th, a "Z"-shaped
+curve, bistable even under current control), every load line that passes above the threshold point
+also meets the stable on-branch, so no DC load line gives a relaxation oscillator
+(:func:`iv_turning_points` reports it; :func:`oscillator_circuit_from_iv` raises).
+
+The charging time of the capacitor between the holding and threshold voltages,
+t_c = R_s C ln((V_s - V_h) / (V_s - V_th)), is the slow part of the period; C is chosen so that t_c
+is ``charge_time_ratio`` thermal times of the device (the relaxation limit, where the period is set
+by the circuit and the two turning points, not by the device's thermal dynamics).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from continuum.circuit import Circuit
+from matsim.core import validate
+from matsim.core.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class TurningPoints:
+    """Turning points of a current-controlled steady I-V (SI units).
+
+    V_th, I_th : threshold (the voltage maximum of the rising sweep);
+    V_h, I_h : holding point (the lowest-current point of the on-branch: the voltage minimum after
+        the threshold on an S-curve, or the last 'on' point of the falling sweep on a Z-curve);
+    shape : "S" (V single-valued in I, I_h > I_th) or "Z" (the on-branch persists below I_th);
+    ndr_slope : steepest dV/dI (Ohm, < 0) between the turning points of an S-curve (nan for Z);
+    I, V : the rising-sweep branch (A, V) the points were taken from.
+    """
+
+    V_th: float
+    I_th: float
+    V_h: float
+    I_h: float
+    shape: str
+    ndr_slope: float
+    I: np.ndarray
+    V: np.ndarray
+
+
+def _sweeps(iv: xr.Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    if not isinstance(iv, xr.Dataset) or "V" not in iv or "I" not in iv:
+        raise ConfigError("iv", type(iv).__name__, "a steady I-V Dataset with V and I (MottFilament.steady_iv)")
+    V, I = np.abs(np.asarray(iv.V, dtype=float)), np.abs(np.asarray(iv.I, dtype=float))
+    if V.size < 4 or not np.all(np.isfinite(V)) or not np.all(np.isfinite(I)):
+        raise ConfigError("iv", f"{V.size} points", "at least 4 finite (V, I) points of a current-controlled sweep")
+    k = int(np.argmax(I))
+    up, down = slice(0, k + 1), slice(k, None)
+    if np.any(np.diff(I[up]) <= 0):
+        raise ConfigError("iv", "currents", "a sweep with rising currents (optionally followed by falling ones)")
+    return I[up], V[up], I[down], V[down]
+
+
+def iv_turning_points(iv: xr.Dataset) -> TurningPoints:
+    """Threshold and holding points of a current-controlled steady I-V (``MottFilament.steady_iv``
+    with rising currents, optionally followed by the same currents falling, which traces the
+    on-branch down to where the filament dies)."""
+    I_up, V_up, I_dn, V_dn = _sweeps(iv)
+    j = int(np.argmax(V_up))
+    if j == len(V_up) - 1:
+        raise ConfigError("iv", "no threshold", "a sweep that passes the threshold (V falls after its maximum)")
+    V_th, I_th = float(V_up[j]), float(I_up[j])
+    after_I, after_V = I_up[j + 1:], V_up[j + 1:]
+    m = int(np.argmin(after_V))
+    V_h, I_h = float(after_V[m]), float(after_I[m])
+    # falling sweep: on-branch points (voltage well below threshold) at currents below I_th
+    on = V_dn < 0.5 * V_th
+    if np.any(on & (I_dn < I_th)):
+        I_h = float(I_dn[on].min())
+        V_h = float(V_dn[on][np.argmin(I_dn[on])])
+        return TurningPoints(V_th, I_th, V_h, I_h, "Z", float("nan"), I_up, V_up)
+    seg_I, seg_V = I_up[j:j + m + 2], V_up[j:j + m + 2]
+    ndr = float(np.min(np.diff(seg_V) / np.diff(seg_I)))
+    return TurningPoints(V_th, I_th, V_h, I_h, "S", ndr, I_up, V_up)
+
+
+def oscillator_circuit_from_iv(iv: xr.Dataset, thermal_time: float, *, slope_margin: float = 2.0,
+                               charge_time_ratio: float = 10.0, operating_fraction: float = 0.5
+                               ) -> tuple[Circuit, dict]:
+    """A Pearson-Anson cell whose load line meets the device's steady I-V only on its NDR branch.
+
+    ``iv``: current-controlled steady I-V (rising currents through the threshold and past the
+    holding point; see :func:`iv_turning_points`).  ``thermal_time`` (s): the device's thermal time
+    (``MottFilament.thermal_time`` or ``extract_lumped``'s tau).
+    R_s = ``slope_margin`` times the steepest |dV/dI| of the NDR (the load line is steeper than any
+    part of it, so it crosses the curve once); the line passes through the NDR point at the current
+    I* = I_th + ``operating_fraction`` (I_h - I_th), V_s = V(I*) + R_s I*; C makes the charging time
+    from V_h to V_th ``charge_time_ratio`` thermal times.  Returns (Circuit, info) with info the
+    turning points, the operating point and the predicted charging time t_c (s).
+
+    Raises ConfigError when the I-V is Z-shaped (no load line works; see the module docstring).
+    """
+    tau = validate.positive("thermal_time", thermal_time, "s")
+    margin = validate.positive("slope_margin", slope_margin)
+    if margin <= 1.0:
+        raise ConfigError("slope_margin", slope_margin, "a factor > 1 (R_s must exceed the steepest |dV/dI| of the NDR)")
+    ratio = validate.positive("charge_time_ratio", charge_time_ratio)
+    frac = validate.finite("operating_fraction", operating_fraction)
+    if not 0.0 < frac < 1.0:
+        raise ConfigError("operating_fraction", operating_fraction, "a fraction in (0, 1) of the NDR current range")
+    tp = iv_turning_points(iv)
+    if tp.shape == "Z":
+        raise ConfigError("iv", f"Z-shaped I-V (on-branch holds down to I_h = {tp.I_h:.4g} A < I_th = {tp.I_th:.4g} A)",
+                          "an S-shaped I-V (holding current above the threshold current): with I_h < I_th every "
+                          "load line through the NDR also meets a stable branch, so no relaxation oscillator exists")
+    R_s = margin * abs(tp.ndr_slope)
+    I_op = tp.I_th + frac * (tp.I_h - tp.I_th)
+    V_op = float(np.interp(I_op, tp.I, tp.V))
+    V_s = V_op + R_s * I_op
+    log = np.log((V_s - tp.V_h) / (V_s - tp.V_th))
+    C = ratio * tau / (R_s * log)
+    # the line must pass between the turning points (one crossing, on the NDR)
+    I_line_th, I_line_h = (V_s - tp.V_th) / R_s, (V_s - tp.V_h) / R_s
+    if not (I_line_th > tp.I_th and I_line_h < tp.I_h):
+        raise ConfigError("slope_margin", slope_margin, "a margin that puts the load line between the turning points")
+    info = {"V_th": tp.V_th, "I_th": tp.I_th, "V_h": tp.V_h, "I_h": tp.I_h, "ndr_slope_Ohm": tp.ndr_slope,
+            "I_operating": I_op, "V_operating": V_op, "charge_time_s": ratio * tau, "thermal_time_s": tau}
+    return Circuit(float(V_s), float(R_s), float(C)), info
