@@ -35,6 +35,7 @@ from continuum._fipy import (
 from continuum.circuit import Circuit
 from continuum.fastcore import SOLVERS, Anderson, FaceOperator, LinearSolver
 from continuum.geometry import Geometry
+from continuum.nonlocal_imt import MetallicFractionFilter, dlnsigma_dT_nonlocal, sigma_nonlocal
 from matsim import materials
 from matsim.core import units, validate
 from matsim.core.errors import ConfigError, ConvergenceError
@@ -91,7 +92,7 @@ class MottFilament:
                  T_limit_K: float = 5000.0, perturbation_K: float = 0.0, seed=None,
                  tol_T: float = 1e-3, tol_V: float = 1e-4, max_sweeps: int = 30, core: str = "fast",
                  linear_solver: str = "auto", step_tol: float = 1e-2, anderson_depth: int = 4,
-                 radial_grading: float = 1.0):
+                 radial_grading: float = 1.0, imt_length_m: float = 0.0):
         self.params = _material(material)
         self.material = self.params.name or "custom"
         if conductivity is None:
@@ -102,6 +103,10 @@ class MottFilament:
             s = validate.positive("conductivity", conductivity, "S/m")
             self.sigma_law = lambda T, E=0.0, branch=0.0: np.full_like(np.asarray(T, dtype=float), s)
         self.geom = Geometry.build(geometry, radius_m, thickness_m, n_cells, depth_m, radial_grading)
+        ell = validate.non_negative("imt_length_m", imt_length_m, "m")
+        if ell > 0 and not isinstance(self.sigma_law, MottConductivity):
+            raise ConfigError("imt_length_m", imt_length_m, "0 with a conductivity override (a MottConductivity law is needed)")
+        self._imt_filter = MetallicFractionFilter(self.geom, ell) if ell > 0 else None
         self.T0 = validate.temperature("T_ambient_K", T_ambient_K)
         self.circuit = circuit if circuit is not None else Circuit(0.0)
         if not isinstance(self.circuit, Circuit):
@@ -208,7 +213,9 @@ class MottFilament:
 
     def _update_sigma(self, T: np.ndarray | None = None) -> None:
         T = np.asarray(self.T.value) if T is None else T
-        if isinstance(self.sigma_law, MottConductivity):
+        if self._imt_filter is not None:
+            s = sigma_nonlocal(self.sigma_law, T, self._imt_filter, self._E, self.branch if self.hysteresis else 0.0)
+        elif isinstance(self.sigma_law, MottConductivity):
             s = self.sigma_law(T, self._E, self.branch if self.hysteresis else 0.0)
         else:
             s = np.broadcast_to(np.asarray(self.sigma_law(T, self._E), dtype=float), T.shape)
@@ -271,6 +278,8 @@ class MottFilament:
 
     # ------------------------------------------------------------------ one step
     def _dlnsigma_dT(self, T: np.ndarray) -> np.ndarray:
+        if self._imt_filter is not None:
+            return dlnsigma_dT_nonlocal(self.sigma_law, T, self._imt_filter, self._E, self.branch if self.hysteresis else 0.0)
         if isinstance(self.sigma_law, MottConductivity):
             return self.sigma_law.dlnsigma_dT(T, self._E, self.branch if self.hysteresis else 0.0)
         h = 1e-3

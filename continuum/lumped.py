@@ -52,7 +52,7 @@ class MottThermalODE:
     """
 
     def __init__(self, C_th: Number, R_th: Number, R_of_T: Callable[[np.ndarray], np.ndarray], T0: float = 300.0,
-                 circuit: Circuit | None = None):
+                 circuit: Circuit | None = None, field_factor: Callable[[float, float], float] | None = None):
         self.C_th = C_th if callable(C_th) else validate.positive("C_th", C_th, "J/K")
         self.R_th = R_th if callable(R_th) else validate.positive("R_th", R_th, "K/W")
         if not callable(R_of_T):
@@ -60,6 +60,14 @@ class MottThermalODE:
         self.R_of_T = R_of_T
         self.T0 = validate.temperature("T0", T0)
         self.circuit = circuit if circuit is not None else Circuit(0.0)
+        self.field_factor = field_factor      # (T, V) -> R(T, V) / R(T); None: no field dependence
+
+    def resistance(self, T: float, V: float | None = None) -> float:
+        """Device resistance (Ohm) at hot-spot temperature T (K) and, with a field factor, voltage V."""
+        R = float(self.R_of_T(T))
+        if self.field_factor is not None and V is not None:
+            R *= float(self.field_factor(T, V))
+        return R
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -98,17 +106,78 @@ class MottThermalODE:
 
         return cls(lambda x: tau / R_th(x), R_th, lambda x: np.exp(np.interp(x, T, lnR)), T0, circuit)
 
+    @classmethod
+    def from_model_iv(cls, model, iv: xr.Dataset, circuit: Circuit | None = None) -> "MottThermalODE":
+        """Hot-spot model with every coefficient taken from the PDE model's own steady states.
+
+        ``iv``: ``model.steady_iv(currents=...)`` (rising currents through the threshold; its T maps
+        are used).  The state is T_max; each steady state k gives
+
+        * R(T_max) = V / I and R_th(T_max) = (T_max - T0) / (I V) (as :meth:`from_iv`);
+        * C_th(T_max) = rho c integral (T - T0) dV / (T_max - T0): the heat capacity of the heated
+          volume, so that C_th (T_max - T0) is the heat the PDE stores in that steady state (no
+          fitted thermal time; the filament's small heated volume gives it its short time constant);
+        * with a Poole-Frenkel conductivity (``beta_pf > 0``, the PDE's ``MottConductivity``), R
+          also depends on the voltage like the PDE's law in a uniform field E = V / L:
+          R(T, V) = R(T) exp(-(1 - f(T)) beta_PF (sqrt(|V| / L) - sqrt(V_ss(T) / L)) / (k_B T))
+          with V_ss(T) the steady voltage at that T_max and f the metallic fraction
+          (ln sigma = (1 - f) ln sigma_PF + f ln sigma_metal, matsim.materials.conductivity);
+          this is what the steady, current-controlled table alone cannot know: on the charging
+          branch the device sits at a higher field than in the steady state of the same T_max.
+
+        Reduction onto the family of steady temperature profiles (the field keeps its steady shape
+        as T_max changes; Galerkin with one mode).  Points whose T_max does not rise are dropped.
+        """
+        from matsim.core import units as _u
+        from matsim.materials.conductivity import MottConductivity
+
+        T0 = model.T0
+        V, I = np.abs(np.asarray(iv.V, dtype=float)), np.abs(np.asarray(iv.I, dtype=float))
+        T_hot = np.asarray(iv.T_max, dtype=float)
+        if "T" not in iv:
+            raise ConfigError("iv", "no T maps", "a steady_iv Dataset with its temperature maps (T)")
+        vol = model.geom.grid(model.geom.cell_volumes)
+        E_heat = model.rho_c * np.array([np.sum((Tm - T0) * vol) for Tm in np.asarray(iv.T.values)])
+        rising = T_hot > np.maximum.accumulate(np.concatenate([[T0 + 1e-6], T_hot[:-1]]))
+        if rising.sum() < 2:
+            raise ConfigError("iv", f"{rising.sum()} usable points",
+                              "a current-controlled steady I-V with at least 2 heated points (T_max > T_ambient)")
+        T, dT = T_hot[rising], T_hot[rising] - T0
+        lnR = np.log(V[rising] / I[rising])
+        lnR_th = np.log(dT / (V[rising] * I[rising]))
+        lnC = np.log(E_heat[rising] / dT)
+        lnV = np.log(V[rising])
+
+        def tab(table):
+            return lambda x: np.exp(np.interp(x, T, table))
+
+        law = model.sigma_law
+        field = None
+        if isinstance(law, MottConductivity) and law.beta_pf > 0:
+            L, V_ss = model.geom.thickness, tab(lnV)
+
+            def field(x, v):
+                ins = 1.0 - float(law.metallic_fraction(x))
+                shift = law.beta_pf * (np.sqrt(abs(v) / L) - np.sqrt(float(V_ss(x)) / L))
+                return float(np.exp(-ins * shift / (_u.k_B * x)))
+
+        return cls(tab(lnC), tab(lnR_th), tab(lnR), T0, circuit, field)
+
     # ------------------------------------------------------------------ physics
     def device_voltage(self, T: float, t: float, V_cap: float | None = None) -> float:
         c = self.circuit
-        R = float(self.R_of_T(T))
-        if c.current_controlled:
-            return c.I_source * R
-        if c.R_series == 0.0:
+        if c.R_series == 0.0 and not c.current_controlled:
             return c.source(t)
-        if c.C_parallel > 0 and V_cap is not None:
+        if c.C_parallel > 0 and V_cap is not None and not c.current_controlled:
             return V_cap
-        return c.source(t) * R / (c.R_series + R)
+        V = None
+        for _ in range(1 if self.field_factor is None else 60):   # R(T, V): fixed point in V
+            R = self.resistance(T, V)
+            new = c.I_source * R if c.current_controlled else c.source(t) * R / (c.R_series + R)
+            if V is not None and abs(new - V) <= 1e-9 * max(abs(new), 1e-12):
+                return new
+            V = new if V is None else 0.5 * (V + new)
+        return V
 
     def _has_node_state(self) -> bool:
         c = self.circuit
@@ -117,7 +186,7 @@ class MottThermalODE:
     def rhs(self, t: float, y: np.ndarray) -> np.ndarray:
         T = y[0]
         V = self.device_voltage(T, t, y[1] if self._has_node_state() else None)
-        R = float(self.R_of_T(T))
+        R = self.resistance(T, V)
         dT = (V * V / R - (T - self.T0) / _at(self.R_th, T)) / _at(self.C_th, T)
         if not self._has_node_state():
             return np.array([dT])
@@ -138,7 +207,7 @@ class MottThermalODE:
         T = sol.y[0]
         V = np.array([self.device_voltage(Ti, ti, sol.y[1][k] if self._has_node_state() else None)
                       for k, (Ti, ti) in enumerate(zip(T, sol.t))])
-        I = V / self.R_of_T(T)
+        I = V / np.array([self.resistance(Ti, Vi) for Ti, Vi in zip(T, V)])
         return xr.Dataset({"V": ("t", V, {"units": "V"}), "I": ("t", I, {"units": "A"}),
                            "T": ("t", T, {"units": "K"}), "power": ("t", V * I, {"units": "W"})},
                           coords={"t": ("t", sol.t, {"units": "s"})},
