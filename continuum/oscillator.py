@@ -83,9 +83,11 @@ def iv_turning_points(iv: xr.Dataset) -> TurningPoints:
     after_I, after_V = I_up[j + 1:], V_up[j + 1:]
     m = int(np.argmin(after_V))
     V_h, I_h = float(after_V[m]), float(after_I[m])
-    # falling sweep: on-branch points (voltage well below threshold) at currents below I_th
-    on = V_dn < 0.5 * V_th
-    if np.any(on & (I_dn < I_th)):
+    # falling sweep: points below the threshold current still on the on-branch (well below the
+    # insulating branch's voltage at the same current)
+    below = I_dn < I_th
+    on = below & (V_dn < 0.8 * np.interp(I_dn, I_up[:j + 1], V_up[:j + 1]))
+    if np.any(on):
         I_h = float(I_dn[on].min())
         V_h = float(V_dn[on][np.argmin(I_dn[on])])
         return TurningPoints(V_th, I_th, V_h, I_h, "Z", float("nan"), I_up, V_up)
@@ -99,14 +101,18 @@ def oscillator_circuit_from_iv(iv: xr.Dataset, thermal_time: float, *, slope_mar
                                ) -> tuple[Circuit, dict]:
     """A Pearson-Anson cell whose load line meets the device's steady I-V only on its NDR branch.
 
-    ``iv``: current-controlled steady I-V (rising currents through the threshold and past the
+    ``iv``: current-controlled steady I-V (rising currents through the threshold, ideally past the
     holding point; see :func:`iv_turning_points`).  ``thermal_time`` (s): the device's thermal time
     (``MottFilament.thermal_time`` or ``extract_lumped``'s tau).
-    R_s = ``slope_margin`` times the steepest |dV/dI| of the NDR (the load line is steeper than any
-    part of it, so it crosses the curve once); the line passes through the NDR point at the current
-    I* = I_th + ``operating_fraction`` (I_h - I_th), V_s = V(I*) + R_s I*; C makes the charging time
-    from V_h to V_th ``charge_time_ratio`` thermal times.  Returns (Circuit, info) with info the
-    turning points, the operating point and the predicted charging time t_c (s).
+
+    The operating point is the NDR point at I* = I_th + ``operating_fraction`` (I_h - I_th), V* =
+    V(I*).  The load line through it crosses the curve once, on the NDR, when it is above the
+    threshold point (R_s (I* - I_th) > V_th - V*) and steeper than every part of the NDR beyond I*
+    (R_s > |dV/dI| there); between I_th and I* it may be flatter than a steep fold without a second
+    crossing (the line starts above the curve at I_th and ends on it at I*).  R_s is
+    ``slope_margin`` times the larger of the two bounds, V_s = V* + R_s I*, and C makes the charging
+    time t_c = R_s C ln((V_s - V_h) / (V_s - V_th)) ``charge_time_ratio`` thermal times.
+    Returns (Circuit, info) with info the turning points, the operating point and t_c (s).
 
     Raises ConfigError when the I-V is Z-shaped (no load line works; see the module docstring).
     """
@@ -123,16 +129,18 @@ def oscillator_circuit_from_iv(iv: xr.Dataset, thermal_time: float, *, slope_mar
         raise ConfigError("iv", f"Z-shaped I-V (on-branch holds down to I_h = {tp.I_h:.4g} A < I_th = {tp.I_th:.4g} A)",
                           "an S-shaped I-V (holding current above the threshold current): with I_h < I_th every "
                           "load line through the NDR also meets a stable branch, so no relaxation oscillator exists")
-    R_s = margin * abs(tp.ndr_slope)
     I_op = tp.I_th + frac * (tp.I_h - tp.I_th)
     V_op = float(np.interp(I_op, tp.I, tp.V))
+    beyond = (tp.I >= I_op) & (tp.I <= tp.I_h)
+    I_b = np.concatenate([[I_op], tp.I[beyond]])
+    V_b = np.concatenate([[V_op], tp.V[beyond]])
+    steep = float(np.max(-np.diff(V_b) / np.diff(I_b))) if I_b.size > 1 else 0.0
+    R_s = margin * max((tp.V_th - V_op) / (I_op - tp.I_th), steep)
     V_s = V_op + R_s * I_op
     log = np.log((V_s - tp.V_h) / (V_s - tp.V_th))
     C = ratio * tau / (R_s * log)
-    # the line must pass between the turning points (one crossing, on the NDR)
-    I_line_th, I_line_h = (V_s - tp.V_th) / R_s, (V_s - tp.V_h) / R_s
-    if not (I_line_th > tp.I_th and I_line_h < tp.I_h):
-        raise ConfigError("slope_margin", slope_margin, "a margin that puts the load line between the turning points")
+    I_line_th = (V_s - tp.V_th) / R_s
     info = {"V_th": tp.V_th, "I_th": tp.I_th, "V_h": tp.V_h, "I_h": tp.I_h, "ndr_slope_Ohm": tp.ndr_slope,
-            "I_operating": I_op, "V_operating": V_op, "charge_time_s": ratio * tau, "thermal_time_s": tau}
+            "I_operating": I_op, "V_operating": V_op, "load_current_at_V_th": I_line_th,
+            "charge_time_s": ratio * tau, "thermal_time_s": tau}
     return Circuit(float(V_s), float(R_s), float(C)), info

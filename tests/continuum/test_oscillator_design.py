@@ -32,7 +32,7 @@ def test_s_curve_load_line_meets_the_iv_once_on_the_ndr():
     assert tp.V_h == pytest.approx(0.5, rel=0.01) and tp.I_h == pytest.approx(4e-4, rel=0.03)
     assert tp.ndr_slope == pytest.approx(-5000.0, rel=0.02)
     c, info = oscillator_circuit_from_iv(_iv(I, V), thermal_time=1e-10)
-    assert c.R_series == pytest.approx(1e4, rel=0.02)                     # 2 x |dV/dI| of the NDR
+    assert c.R_series == pytest.approx(2 * 0.75 / 1.5e-4, rel=0.02)      # 2 x (V_th - V*) / (I* - I_th) = 2 x NDR slope
     dense = np.linspace(1e-6, 1e-3, 20001)
     resid = c.V_source - c.R_series * dense - np.interp(dense, I, V)
     cross = dense[np.nonzero(np.diff(np.sign(resid)))[0]]
