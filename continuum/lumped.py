@@ -206,8 +206,8 @@ class MottThermalODE:
             raise ConvergenceError(f"MottThermalODE.simulate: {sol.message} at t = {sol.t[-1]:.4g} s")
         T = sol.y[0]
         V = np.array([self.device_voltage(Ti, ti, sol.y[1][k] if self._has_node_state() else None)
-                      for k, (Ti, ti) in enumerate(zip(T, sol.t))])
-        I = V / np.array([self.resistance(Ti, Vi) for Ti, Vi in zip(T, V)])
+                      for k, (Ti, ti) in enumerate(zip(T, sol.t, strict=True))])
+        I = V / np.array([self.resistance(Ti, Vi) for Ti, Vi in zip(T, V, strict=True)])
         return xr.Dataset({"V": ("t", V, {"units": "V"}), "I": ("t", I, {"units": "A"}),
                            "T": ("t", T, {"units": "K"}), "power": ("t", V * I, {"units": "W"})},
                           coords={"t": ("t", sol.t, {"units": "s"})},

@@ -97,7 +97,8 @@ def iv_turning_points(iv: xr.Dataset) -> TurningPoints:
 
 
 def oscillator_circuit_from_iv(iv: xr.Dataset, thermal_time: float, *, slope_margin: float = 2.0,
-                               charge_time_ratio: float = 10.0, operating_fraction: float = 0.5
+                               charge_time_ratio: float = 10.0, operating_fraction: float = 0.5,
+                               R_series: float | None = None, C_parallel: float | None = None
                                ) -> tuple[Circuit, dict]:
     """A Pearson-Anson cell whose load line meets the device's steady I-V only on its NDR branch.
 
@@ -112,7 +113,11 @@ def oscillator_circuit_from_iv(iv: xr.Dataset, thermal_time: float, *, slope_mar
     crossing (the line starts above the curve at I_th and ends on it at I*).  R_s is
     ``slope_margin`` times the larger of the two bounds, V_s = V* + R_s I*, and C makes the charging
     time t_c = R_s C ln((V_s - V_h) / (V_s - V_th)) ``charge_time_ratio`` thermal times.
-    Returns (Circuit, info) with info the turning points, the operating point and t_c (s).
+    ``R_series`` (Ohm) / ``C_parallel`` (F) fix either value instead (R_series must exceed the bound:
+    a larger R_s with a smaller C limits the energy C V_th^2 / 2 each discharge dumps into the
+    filament, which on a thin filament can otherwise heat it by thousands of K).
+    Returns (Circuit, info) with info the turning points, the operating point, the bound on R_s and
+    t_c (s).
 
     Raises ConfigError when the I-V is Z-shaped (no load line works; see the module docstring).
     """
@@ -135,12 +140,19 @@ def oscillator_circuit_from_iv(iv: xr.Dataset, thermal_time: float, *, slope_mar
     I_b = np.concatenate([[I_op], tp.I[beyond]])
     V_b = np.concatenate([[V_op], tp.V[beyond]])
     steep = float(np.max(-np.diff(V_b) / np.diff(I_b))) if I_b.size > 1 else 0.0
-    R_s = margin * max((tp.V_th - V_op) / (I_op - tp.I_th), steep)
+    bound = max((tp.V_th - V_op) / (I_op - tp.I_th), steep)
+    if R_series is None:
+        R_s = margin * bound
+    else:
+        R_s = validate.positive("R_series", R_series, "Ohm")
+        if R_s <= bound:
+            raise ConfigError("R_series", R_series, f"more than {bound:.4g} Ohm (the load line must pass above the "
+                                                    f"threshold point and be steeper than the NDR beyond I*)")
     V_s = V_op + R_s * I_op
     log = np.log((V_s - tp.V_h) / (V_s - tp.V_th))
-    C = ratio * tau / (R_s * log)
+    C = ratio * tau / (R_s * log) if C_parallel is None else validate.positive("C_parallel", C_parallel, "F")
     I_line_th = (V_s - tp.V_th) / R_s
     info = {"V_th": tp.V_th, "I_th": tp.I_th, "V_h": tp.V_h, "I_h": tp.I_h, "ndr_slope_Ohm": tp.ndr_slope,
-            "I_operating": I_op, "V_operating": V_op, "load_current_at_V_th": I_line_th,
-            "charge_time_s": ratio * tau, "thermal_time_s": tau}
+            "I_operating": I_op, "V_operating": V_op, "load_current_at_V_th": I_line_th, "R_series_bound_Ohm": bound,
+            "charge_time_s": R_s * C * log, "thermal_time_s": tau}
     return Circuit(float(V_s), float(R_s), float(C)), info

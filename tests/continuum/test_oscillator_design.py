@@ -42,6 +42,12 @@ def test_s_curve_load_line_meets_the_iv_once_on_the_ndr():
     t_c = c.R_series * c.C_parallel * np.log((c.V_source - tp.V_h) / (c.V_source - tp.V_th))
     assert t_c == pytest.approx(10 * 1e-10, rel=1e-9)
     assert info["I_operating"] == pytest.approx(2.5e-4, rel=0.03)
+    # a fixed, larger R_s keeps the operating point; one below the bound is refused
+    c2, _ = oscillator_circuit_from_iv(_iv(I, V), thermal_time=1e-10, R_series=1e5, C_parallel=1e-14)
+    assert c2.V_source - 1e5 * info["I_operating"] == pytest.approx(info["V_operating"], rel=1e-9)
+    assert c2.C_parallel == 1e-14
+    with pytest.raises(ConfigError, match="R_series"):
+        oscillator_circuit_from_iv(_iv(I, V), thermal_time=1e-10, R_series=4e3)
 
 
 def test_z_curve_has_no_relaxation_oscillator():
