@@ -588,6 +588,7 @@ class MottFilament:
         base = {"material": self.material, "geometry": g.kind, "radius_m": g.radius, "thickness_m": g.thickness,
                 "n_lateral": g.n_lateral, "n_vertical": g.n_vertical, "T_ambient_K": self.T0,
                 "electrode_thermal_resistance_K_per_W": self.R_electrode, "lateral": self.lateral,
+                "imt_length_m": self._imt_filter.ell if self._imt_filter is not None else 0.0,
                 "filament_radius_definition": "radius where sigma at mid-plane falls to half its peak",
                 "model": "continuum.MottFilament"}
         base.update(attrs)

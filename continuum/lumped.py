@@ -107,7 +107,8 @@ class MottThermalODE:
         return cls(lambda x: tau / R_th(x), R_th, lambda x: np.exp(np.interp(x, T, lnR)), T0, circuit)
 
     @classmethod
-    def from_model_iv(cls, model, iv: xr.Dataset, circuit: Circuit | None = None) -> "MottThermalODE":
+    def from_model_iv(cls, model, iv: xr.Dataset, circuit: Circuit | None = None,
+                      tau: float | None = None) -> "MottThermalODE":
         """Hot-spot model with every coefficient taken from the PDE model's own steady states.
 
         ``iv``: ``model.steady_iv(currents=...)`` (rising currents through the threshold; its T maps
@@ -116,7 +117,11 @@ class MottThermalODE:
         * R(T_max) = V / I and R_th(T_max) = (T_max - T0) / (I V) (as :meth:`from_iv`);
         * C_th(T_max) = rho c integral (T - T0) dV / (T_max - T0): the heat capacity of the heated
           volume, so that C_th (T_max - T0) is the heat the PDE stores in that steady state (no
-          fitted thermal time; the filament's small heated volume gives it its short time constant);
+          fitted thermal time); or, with ``tau`` (s, e.g. ``extract_lumped``'s thermal_time),
+          C_th = tau / R_th(T_max) as in :meth:`from_iv`.  The heated-volume time C_th R_th is the
+          secant rho c integral (T - T0) dV / P, shorter than the slowest thermal mode (uniformly
+          heated slab: rho c L^2 / (12 kappa) against rho c L^2 / (pi^2 kappa)); measured in
+          docs/continuum.md (VO2 +5 %, NbO2 +51 % in frequency against the PDE; with tau +13 %);
         * with a Poole-Frenkel conductivity (``beta_pf > 0``, the PDE's ``MottConductivity``), R
           also depends on the voltage like the PDE's law in a uniform field E = V / L:
           R(T, V) = R(T) exp(-(1 - f(T)) beta_PF (sqrt(|V| / L) - sqrt(V_ss(T) / L)) / (k_B T))
@@ -145,7 +150,7 @@ class MottThermalODE:
         T, dT = T_hot[rising], T_hot[rising] - T0
         lnR = np.log(V[rising] / I[rising])
         lnR_th = np.log(dT / (V[rising] * I[rising]))
-        lnC = np.log(E_heat[rising] / dT)
+        lnC = np.log(E_heat[rising] / dT) if tau is None else np.log(validate.positive("tau", tau, "s")) - lnR_th
         lnV = np.log(V[rising])
 
         def tab(table):
