@@ -5,8 +5,8 @@ filament is one cell wide and the I-V changes with the grid).  The steady I-V is
 reversible (threshold 2.29 / 2.31 V at 16x10 / 32x20).  The cell 100 kOhm, 50 fF, V_s = 27 V is
 ``oscillator_circuit_from_iv(iv, tau, operating_fraction=0.14, R_series=1e5, C_parallel=5e-14)`` of
 the 32x20 I-V (operating point 0.25 mA, 1.7 V on the NDR).  Measured: 1.204 / 1.209 GHz at 32x20 /
-64x40 (period 1; at 24.07 V the PDE is period-2, full swings at 0.63 / 0.61 GHz at 32x20 / 64x40).  Lumped model
-``MottThermalODE.from_model_iv(dev, iv)`` (R, R_th and the heated-volume C_th from the PDE's steady
+64x40 (period 1; at 24.07 V the PDE is period-2, full swings at 0.63 / 0.61 GHz at 32x20 / 64x40).
+Lumped model ``MottThermalODE.from_model_iv(dev, iv)`` (R, R_th and the heated-volume C_th from the PDE's steady
 states, the Poole-Frenkel field factor of the PDE's law; nothing fitted): 1.05 GHz (-12.5 %).
 With V_s = 20 V the load line meets the weak NDR just past the fold and the PDE settles.
 """
