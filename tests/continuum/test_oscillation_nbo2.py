@@ -19,7 +19,7 @@ from continuum.lumped import MottThermalODE, oscillation_frequency
 from continuum.oscillator import iv_turning_points, oscillator_circuit_from_iv
 
 CELL = Circuit(27.0, 1e5, 5e-14)
-CURRENTS = np.unique(np.concatenate([np.geomspace(1e-5, 1e-3, 12), np.linspace(1e-4, 2.2e-4, 7)]))
+CURRENTS = np.unique(np.concatenate([np.geomspace(1e-5, 1e-3, 9), np.linspace(1e-4, 2.2e-4, 6)]))
 
 
 @pytest.mark.slow
