@@ -1,4 +1,4 @@
-"""Grid convergence of the VO2 steady I-V and of its relaxation oscillation (fast core; slow).
+"""Grid convergence of the VO2 steady I-V and of its relaxation oscillation (fast core; ~9 s).
 
 VO2, r 100 nm, L 50 nm.  With the local Mott law the on-state filament narrows to one cell on every
 grid and survives at currents far below the threshold current, so the current-controlled I-V is
@@ -30,7 +30,6 @@ def vo2(cells, **kw):
     return MottFilament("VO2", "axisymmetric", 100e-9, 50e-9, cells, 300.0, CELL, tol_T=1e-2, **kw)
 
 
-@pytest.mark.slow
 def test_local_law_filament_is_one_cell_wide_and_the_iv_z_shaped():
     dev = vo2((32, 16))
     up = [5e-5, 1e-4, 1.5e-4, 1.75e-4, 1.9e-4, 2.5e-4]
@@ -43,7 +42,6 @@ def test_local_law_filament_is_one_cell_wide_and_the_iv_z_shaped():
         oscillator_circuit_from_iv(iv, dev.thermal_time)
 
 
-@pytest.mark.slow
 def test_vo2_iv_and_oscillation_frequency_converge_and_match_the_lumped_model():
     res = {}
     for cells in ((32, 16), (64, 32)):
