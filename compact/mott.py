@@ -149,6 +149,10 @@ class MottThermal(CompactModel):
     def state_bounds(self):
         return np.array([50.0]), np.array([self.p.T_max])
 
+    def validity_bounds(self):
+        """Up to T_max - T_window: above it the heating window, not the device, sets T."""
+        return np.array([50.0]), np.array([self.p.T_max - self.p.T_window])
+
     def initial_state(self) -> np.ndarray:
         return np.array([self.p.T_ambient])
 

@@ -38,9 +38,19 @@ def mott_neuron(ctx: StageContext) -> dict:
     ax.set_xlabel("input current (A)"), ax.set_ylabel("firing rate (MHz)"), ax.legend(fontsize=8)
     ctx.figure(fig, "f_I_curve.png")
     rates = fI["rate"].values
+    # hottest spike: the strongest input; a state in the model's heating window would be an artefact
+    p = device.p
+    t_end = 200.0 * p.R_th * p.C_th if hasattr(p, "R_th") and hasattr(p, "C_th") else 2e-6   # as firing_rate
+    peak_T = _peak_state(device, neuron.simulate(i_th * ratios.max(), t_end, n_out=6000))
     return {"C_F": C, "i_threshold_A": i_th, "input_over_threshold": ratios.tolist(),
             "rate_Hz": rates.tolist(), "silent_below_threshold": bool(np.all(rates[ratios < 1] == 0)),
-            "monotonic_above": bool(np.all(np.diff(rates[ratios > 1]) > 0))}
+            "monotonic_above": bool(np.all(np.diff(rates[ratios > 1]) > 0)),
+            "peak_T_K": peak_T, "T_validity_max_K": float(device.validity_bounds()[1][0])}
+
+
+def _peak_state(device, ds) -> float:
+    """Maximum over time (and cells) of the device's first state (the filament temperature, K)."""
+    return float(ds[device.state_names[0]].max())
 
 
 class CoupledOscillatorsConfig(StageConfig):
@@ -67,13 +77,19 @@ def coupled_oscillators(ctx: StageContext) -> dict:
         raise ConfigError(f"{ctx.stage_id}.params.drive_over_threshold", cfg.drive_over_threshold,
                           "a bias at which a single cell oscillates (its firing rate is 0)")
     t_end = cfg.periods / f0
-    out = {"V_s": cell.V_s, "R_s": cell.R_s, "C": cell.C, "single_cell_frequency_Hz": f0}
+    out = {"V_s": cell.V_s, "R_s": cell.R_s, "C": cell.C, "single_cell_frequency_Hz": f0,
+           "T_validity_max_K": float(device.validity_bounds()[1][0])}
+    # symmetry breaking: cell 1 starts charged to the device's threshold voltage (it fires at once),
+    # cell 0 discharged. Not higher: C v0^2 / 2 dumped into the filament (0.5 V_s = 24 V gave ~37x the
+    # heat C_th (T_melt - T_0) that melts it) drives T into the model's heating window at T_max.
+    v_th = device.ndr_window()[2]
     fig, axes = plt.subplots(2, 1, figsize=(7, 4.5), sharex=True)
     for ax, (label, kw) in zip(axes, (("resistive", {"R_c": cell.R_s}), ("capacitive", {"C_c": cell.C}))):
-        ds = MottNetwork.pair(cell, **kw).simulate(t_end, n_out=6000, v0=[0.0, 0.5 * cell.V_s])
+        ds = MottNetwork.pair(cell, **kw).simulate(t_end, n_out=6000, v0=[0.0, v_th])
         a = analyze(ds)
         out[label] = {"mode": a["mode"], "frequency_Hz": float(np.nanmean(a["frequency"])),
-                      "locking": float(a["locking"][1]), "phase_cycles": float(a["phase"][1])}
+                      "locking": float(a["locking"][1]), "phase_cycles": float(a["phase"][1]),
+                      "peak_T_K": _peak_state(device, ds)}
         state = ds.attrs.get("state_names", ["T"])[0]
         ax.plot(ds["t"] * 1e9, ds[state].values.T)
         ax.set_ylabel(state), ax.set_title(f"{label} coupling: {a['mode']}", fontsize=9)
