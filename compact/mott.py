@@ -11,7 +11,8 @@ physics as reviewed by Hoffmann et al., APL Mater. 10, 070904 (2022), NbO2 form 
 ``sigma(T, E)`` is :class:`matsim.materials.conductivity.MottConductivity` of the chosen material
 (tanh insulator-metal step at ``T_transition`` plus thermally activated / Poole-Frenkel insulator).
 Above the model's validity range the heating term is multiplied by a smooth window that vanishes at
-``T_max`` (width ``T_window``), so the state is bounded for any input (well-posed export).
+``T_max`` (width ``T_window``), so the state is bounded for any input (well-posed export); the model
+range (:meth:`MottThermal.validity_bounds`) ends at ``T_max - T_window``, below the melting point.
 The T_c hysteresis of the material is not modelled (one branch, the centre of the loop): a
 hysteretic IMT needs a second (phase-fraction) state.
 
@@ -49,7 +50,15 @@ MATERIAL_KEYS = ("T_transition", "transition_width", "sigma0_insulator", "Ea_ins
 #: device defaults per material: (R_th K/W, C_th J/K, radius m, thickness m, T_max K)
 _DEVICE_DEFAULTS = {
     "VO2": (1.0e6, 1.0e-14, 50e-9, 100e-9, 1500.0),
-    "NbO2": (2.0e5, 5.0e-15, 25e-9, 20e-9, 2500.0),
+    "NbO2": (2.0e5, 5.0e-15, 25e-9, 20e-9, 2000.0),
+}
+
+#: source of T_max per material: a validity bound below the melting point
+_T_MAX_SOURCE = {
+    "VO2": "model validity bound (upper state bound); below the VO2 melting point 1967 C = 2240 K "
+           "(CRC Handbook of Chemistry and Physics, physical constants of inorganic compounds)",
+    "NbO2": "model validity bound: ~190 K below the NbO2 melting point 1915 C = 2188 K (Greenwood & Earnshaw, "
+            "Chemistry of the Elements, 2nd ed. (1997)); as compact.nbox_ascoli",
 }
 
 
@@ -88,7 +97,7 @@ class MottThermal(CompactModel):
             "radius": Parameter(radius * 1e9, "nm", "assumed conducting-channel radius"),
             "thickness": Parameter(thickness * 1e9, "nm", "assumed film thickness between electrodes"),
             "T_ambient": Parameter(300.0, "K", "assumed (room temperature)"),
-            "T_max": Parameter(T_max, "K", "model validity bound (upper state bound)"),
+            "T_max": Parameter(T_max, "K", _T_MAX_SOURCE[material]),
             "T_window": Parameter(20.0, "K", "assumed: Joule heating fades out within ~T_window below T_max "
                                   "so the state stays bounded (well-posed export)"),
         }

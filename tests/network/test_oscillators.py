@@ -120,3 +120,26 @@ def test_ring_of_cells_synchronizes_in_phase(cell, single):
     a = analyze(ds)
     assert np.all(a["locking"] > 0.99)
     assert np.all(np.minimum(a["phase"], 1 - a["phase"]) < 0.02)
+
+
+def test_nbo2_cell_precharged_far_above_threshold_melts_into_the_window_and_is_rejected():
+    """C v0^2 / 2 dumped into the filament: precharging C to 0.5 V_s (~10 V_th) brings far more heat than
+    C_th (T_max - T_0), so T runs into the model's heating window (a numerical bound, not the device):
+    ``validity_bounds`` (T_max - T_window, below NbO2's melting point 2188 K) makes that an error naming
+    V_s; starting at the threshold voltage keeps the spikes well inside the model range."""
+    from compact.mott import MottThermal
+    from matsim.network.neurons import MottNeuron
+    from matsim.network.pearson_anson import pearson_anson_cell
+
+    dev = MottThermal.nbo2()
+    p = dev.p
+    T_hi = dev.validity_bounds()[1][0]
+    assert T_hi == pytest.approx(p.T_max - p.T_window) and p.T_max < 2188.0     # NbO2 melts at 1915 C
+    v_th = dev.ndr_window()[2]
+    cell, i_op = pearson_anson_cell(dev)
+    assert 0.5 * cell.C * (0.5 * cell.V_s) ** 2 > 10 * p.C_th * (p.T_max - p.T_ambient)
+    t_end = 3 / MottNeuron(dev, cell.C).firing_rate(i_op)
+    ds = MottNetwork.pair(cell, R_c=cell.R_s).simulate(t_end, n_out=2000, v0=[0.0, v_th])
+    assert float(ds["T"].max()) < T_hi - 500.0
+    with pytest.raises(ConfigError, match=r"V_s \(cell 1\)"):
+        MottNetwork.pair(cell, R_c=cell.R_s).simulate(t_end, n_out=2000, v0=[0.0, 0.5 * cell.V_s])

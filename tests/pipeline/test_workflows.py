@@ -73,3 +73,9 @@ def test_nbo2_mott_neuron(tmp_path):
     osc = s["coupled_oscillators"]
     assert osc["resistive"]["mode"] == "in-phase" and osc["capacitive"]["mode"] == "anti-phase"
     assert osc["resistive"]["frequency_Hz"] == pytest.approx(osc["single_cell_frequency_Hz"], rel=0.25)
+    # the filament stays out of the model's heating window (T_max - T_window) and below NbO2's melting
+    # point (1915 C = 2188 K) with > 150 K margin: the spikes are set by the circuit and the device
+    T_melt = 2188.0
+    assert neuron["T_validity_max_K"] < T_melt
+    for peak in (neuron["peak_T_K"], osc["resistive"]["peak_T_K"], osc["capacitive"]["peak_T_K"]):
+        assert peak < min(T_melt - 150.0, neuron["T_validity_max_K"])

@@ -84,7 +84,7 @@ def coupled_oscillators(ctx: StageContext) -> dict:
     # heat C_th (T_melt - T_0) that melts it) drives T into the model's heating window at T_max.
     v_th = device.ndr_window()[2]
     fig, axes = plt.subplots(2, 1, figsize=(7, 4.5), sharex=True)
-    for ax, (label, kw) in zip(axes, (("resistive", {"R_c": cell.R_s}), ("capacitive", {"C_c": cell.C}))):
+    for ax, (label, kw) in zip(axes, (("resistive", {"R_c": cell.R_s}), ("capacitive", {"C_c": cell.C})), strict=True):
         ds = MottNetwork.pair(cell, **kw).simulate(t_end, n_out=6000, v0=[0.0, v_th])
         a = analyze(ds)
         out[label] = {"mode": a["mode"], "frequency_Hz": float(np.nanmean(a["frequency"])),
