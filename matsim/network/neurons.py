@@ -79,14 +79,15 @@ class MottNeuron:
         if not sol.success or not np.all(np.isfinite(sol.y)):
             raise ConvergenceError(f"MottNeuron.simulate: integration failed at t = {sol.t[-1]:.4g} s ({sol.message})")
         x = sol.y[1:]
-        if np.any(x > hi[:, None]) or np.any(x < lo[:, None]):
+        lo, hi = dev.validity_bounds()      # beyond them a numerical window (e.g. MottThermal's T_max) sets x
+        if np.any(x > hi[:, None] + 1e-9 * np.abs(hi[:, None])) or np.any(x < lo[:, None] - 1e-9 * np.abs(lo[:, None])):
             raise ConfigError("I_in", "input", f"an input current that keeps {dev.name} within its model range "
-                              + ", ".join(f"{n} in [{a:g}, {b:g}]" for n, a, b in zip(dev.state_names, lo, hi)))
+                              + ", ".join(f"{n} in [{a:g}, {b:g}]" for n, a, b in zip(dev.state_names, lo, hi, strict=True)))
         v = sol.y[0]
         i = np.asarray(dev.current(v, x), dtype=float)
         data = {"v": ("t", v, {"units": "V"}), "i": ("t", i, {"units": "A", "long_name": "device current"}),
                 "I_in": ("t", np.array([drive(tt) for tt in t]), {"units": "A"})}
-        for k, (nm, un) in enumerate(zip(dev.state_names, dev.state_units)):
+        for k, (nm, un) in enumerate(zip(dev.state_names, dev.state_units, strict=True)):
             data[nm] = ("t", x[k], {"units": un})
         return xr.Dataset(data, coords={"t": ("t", t, {"units": "s"})}, attrs={"model": repr(self)})
 

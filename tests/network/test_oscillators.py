@@ -143,3 +143,19 @@ def test_nbo2_cell_precharged_far_above_threshold_melts_into_the_window_and_is_r
     assert float(ds["T"].max()) < T_hi - 500.0
     with pytest.raises(ConfigError, match=r"V_s \(cell 1\)"):
         MottNetwork.pair(cell, R_c=cell.R_s).simulate(t_end, n_out=2000, v0=[0.0, 0.5 * cell.V_s])
+
+
+def test_nbo2_neuron_driven_into_the_heating_window_is_rejected():
+    """An input whose steady state needs T above T_max - T_window (the window, not the device, would
+    hold T there) is an error naming I_in; one below it is not."""
+    from compact.mott import MottThermal
+    from matsim.network.neurons import MottNeuron
+
+    dev = MottThermal.nbo2()
+    T_hi = dev.validity_bounds()[1][0]
+    n = MottNeuron(dev, 1e-15)
+    t_end = 20 * dev.thermal_time_constant
+    ok = n.simulate(dev.steady_current(T_hi - 200.0), t_end, n_out=400)
+    assert float(ok["T"][-1]) == pytest.approx(T_hi - 200.0, abs=20.0)
+    with pytest.raises(ConfigError, match="I_in"):
+        n.simulate(3 * dev.steady_current(T_hi), t_end, n_out=400)
