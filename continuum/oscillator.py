@@ -22,6 +22,16 @@ The charging time of the capacitor between the holding and threshold voltages,
 t_c = R_s C ln((V_s - V_h) / (V_s - V_th)), is the slow part of the period; C is chosen so that t_c
 is ``charge_time_ratio`` thermal times of the device (the relaxation limit, where the period is set
 by the circuit and the two turning points, not by the device's thermal dynamics).
+
+Each discharge dumps the capacitor's energy, up to C V_th^2 / 2 (it discharges to near 0 V when
+the on-branch is steep), into the filament faster than the heat can spread.  ``T_limit`` bounds C so
+that this energy would raise the heated volume (heat capacity C_th from the device's own steady
+states, :func:`filament_heat_capacity`) by at most T_limit - T_ambient:
+C V_th^2 / 2 <= C_th (T_limit - T_ambient).  It is an adiabatic estimate, not a guarantee: the PDE's
+capacitor overshoots V_th when t_c is short and the discharge heats a core narrower than the steady
+heated volume, so the simulated peak must be checked (VO2, docs/continuum.md: T_limit = 1000 K gives a
+1370 K peak; without the bound, C = 116 fF heats the filament to 3870 K, above VO2's 2240 K melting
+point).
 """
 
 from __future__ import annotations
@@ -96,10 +106,33 @@ def iv_turning_points(iv: xr.Dataset) -> TurningPoints:
     return TurningPoints(V_th, I_th, V_h, I_h, "S", ndr, I_up, V_up)
 
 
+def filament_heat_capacity(model, iv: xr.Dataset) -> float:
+    """Heat capacity (J/K) of the filament's heated volume past the threshold, from steady states.
+
+    For each steady state k of ``iv`` (``model.steady_iv``, with its T maps) beyond the threshold
+    current, C_th,k = rho c integral (T_k - T0) dV / (T_max,k - T0) (the heat stored per kelvin of
+    peak rise; the same quantity as ``MottThermalODE.from_model_iv``); returns the smallest (the
+    hottest, narrowest on-state), which is the conservative choice for a discharge-energy bound.
+    """
+    if not isinstance(iv, xr.Dataset) or "T" not in iv or "T_max" not in iv:
+        raise ConfigError("iv", type(iv).__name__, "a steady_iv Dataset with its temperature maps (T, T_max)")
+    tp = iv_turning_points(iv)
+    I = np.abs(np.asarray(iv.I, dtype=float))
+    T_hot = np.asarray(iv.T_max, dtype=float)
+    on = (I > tp.I_th) & (T_hot > model.T0 + 1.0)
+    if not np.any(on):
+        raise ConfigError("iv", "no heated point past the threshold", "a sweep past the threshold current")
+    vol = model.geom.grid(model.geom.cell_volumes)
+    T_maps = np.asarray(iv.T.values)[on]
+    heat = model.rho_c * np.array([np.sum((Tm - model.T0) * vol) for Tm in T_maps])
+    return float(np.min(heat / (T_hot[on] - model.T0)))
+
+
 def oscillator_circuit_from_iv(iv: xr.Dataset, thermal_time: float, *, slope_margin: float = 2.0,
                                charge_time_ratio: float = 10.0, operating_fraction: float = 0.5,
-                               R_series: float | None = None, C_parallel: float | None = None
-                               ) -> tuple[Circuit, dict]:
+                               R_series: float | None = None, C_parallel: float | None = None,
+                               T_limit: float | None = None, heat_capacity: float | None = None,
+                               T_ambient: float = 300.0) -> tuple[Circuit, dict]:
     """A Pearson-Anson cell whose load line meets the device's steady I-V only on its NDR branch.
 
     ``iv``: current-controlled steady I-V (rising currents through the threshold, ideally past the
@@ -116,8 +149,12 @@ def oscillator_circuit_from_iv(iv: xr.Dataset, thermal_time: float, *, slope_mar
     ``R_series`` (Ohm) / ``C_parallel`` (F) fix either value instead (R_series must exceed the bound:
     a larger R_s with a smaller C limits the energy C V_th^2 / 2 each discharge dumps into the
     filament, which on a thin filament can otherwise heat it by thousands of K).
-    Returns (Circuit, info) with info the turning points, the operating point, the bound on R_s and
-    t_c (s).
+    ``T_limit`` (K, with ``heat_capacity`` C_th in J/K from :func:`filament_heat_capacity` and
+    ``T_ambient`` in K): C is at most 2 C_th (T_limit - T_ambient) / V_th^2, so one discharge's energy
+    C V_th^2 / 2 would heat the filament volume by at most T_limit - T_ambient (an adiabatic estimate;
+    see the module docstring); a fixed ``C_parallel`` above that bound is refused.
+    Returns (Circuit, info) with info the turning points, the operating point, the bound on R_s,
+    t_c (s), the discharge energy C V_th^2 / 2 (J) and which bound set C.
 
     Raises ConfigError when the I-V is Z-shaped (no load line works; see the module docstring).
     """
@@ -151,8 +188,25 @@ def oscillator_circuit_from_iv(iv: xr.Dataset, thermal_time: float, *, slope_mar
     V_s = V_op + R_s * I_op
     log = np.log((V_s - tp.V_h) / (V_s - tp.V_th))
     C = ratio * tau / (R_s * log) if C_parallel is None else validate.positive("C_parallel", C_parallel, "F")
+    limited_by = "charge_time_ratio" if C_parallel is None else "C_parallel"
+    if T_limit is not None:
+        if heat_capacity is None:
+            raise ConfigError("heat_capacity", None, "the filament heat capacity in J/K (filament_heat_capacity) "
+                                                     "when T_limit is given")
+        C_th = validate.positive("heat_capacity", heat_capacity, "J/K")
+        T_amb = validate.positive("T_ambient", T_ambient, "K")
+        T_lim = validate.finite("T_limit", T_limit)
+        if T_lim <= T_amb:
+            raise ConfigError("T_limit", T_limit, f"a temperature above T_ambient = {T_amb:g} K")
+        C_max = 2.0 * C_th * (T_lim - T_amb) / tp.V_th**2
+        if C_parallel is not None and C > C_max:
+            raise ConfigError("C_parallel", C_parallel, f"at most {C_max:.4g} F (one discharge, C V_th^2 / 2, "
+                                                        f"would heat the filament above T_limit = {T_lim:g} K)")
+        if C > C_max:
+            C, limited_by = C_max, "T_limit"
     I_line_th = (V_s - tp.V_th) / R_s
     info = {"V_th": tp.V_th, "I_th": tp.I_th, "V_h": tp.V_h, "I_h": tp.I_h, "ndr_slope_Ohm": tp.ndr_slope,
             "I_operating": I_op, "V_operating": V_op, "load_current_at_V_th": I_line_th, "R_series_bound_Ohm": bound,
-            "charge_time_s": R_s * C * log, "thermal_time_s": tau}
+            "charge_time_s": R_s * C * log, "thermal_time_s": tau, "discharge_energy_J": 0.5 * C * tp.V_th**2,
+            "C_limited_by": limited_by}
     return Circuit(float(V_s), float(R_s), float(C)), info
