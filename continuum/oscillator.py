@@ -30,7 +30,7 @@ states, :func:`filament_heat_capacity`) by at most T_limit - T_ambient:
 C V_th^2 / 2 <= C_th (T_limit - T_ambient).  It is an adiabatic estimate, not a guarantee: the PDE's
 capacitor overshoots V_th when t_c is short and the discharge heats a core narrower than the steady
 heated volume, so the simulated peak must be checked (VO2, docs/continuum.md: T_limit = 1000 K gives a
-1370 K peak; without the bound, C = 116 fF heats the filament to 3870 K, above VO2's 2240 K melting
+1420 K peak; without the bound, C = 116 fF heats the filament to 3870 K, above VO2's 2240 K melting
 point).
 """
 

@@ -8,10 +8,10 @@ imt_length_m = 30 nm (continuum.nonlocal_imt) the filament keeps a grid-independ
 S-shaped and converges, and the circuit chosen from it by ``oscillator_circuit_from_iv`` oscillates
 at a grid-converged frequency.  C is bounded by ``T_limit`` = 1000 K (one discharge's C V_th^2 / 2 must
 fit in the heated volume's heat capacity, ``filament_heat_capacity``): 21.9 fF, and the filament's peak
-is ~1370 K, below VO2's melting point (2240 K).  The earlier cell (C from charge_time_ratio = 10
+is ~1420 K, below VO2's melting point (2240 K).  The earlier cell (C from charge_time_ratio = 10
 alone, 116 fF, 0.30 GHz) heated the filament to 3870 K at every discharge.  The hot-spot lumped model
 built from the same device's steady states (``MottThermalODE.from_model_iv``: R, R_th and the
-heated-volume C_th; nothing fitted) is compared at 32x16.
+heated-volume C_th; nothing fitted) is compared at 32x16 (+3.8 %).
 """
 
 import numpy as np
@@ -71,7 +71,7 @@ def test_vo2_iv_and_oscillation_frequency_converge_and_match_the_lumped_model():
     assert c.R_series == pytest.approx(CELL.R_series, rel=0.05)
     assert c.V_source == pytest.approx(CELL.V_source, rel=0.05)
     assert c.C_parallel == pytest.approx(CELL.C_parallel, rel=0.05)
-    assert 0.8e9 < b["f"] < 1.3e9                                          # measured 1.05 / 1.04 GHz
+    assert 0.8e9 < b["f"] < 1.3e9                                          # measured 0.988 / 0.986 GHz
     assert a["f"] == pytest.approx(b["f"], rel=0.05)                       # < 5 % from 32x16 to 64x32
     for r in (a, b):
         late = len(r["ds"].t) // 3

@@ -50,6 +50,28 @@ def test_s_curve_load_line_meets_the_iv_once_on_the_ndr():
         oscillator_circuit_from_iv(_iv(I, V), thermal_time=1e-10, R_series=4e3)
 
 
+def test_t_limit_bounds_the_discharge_energy_by_the_filament_heat_capacity():
+    I, V = s_curve()
+    free, info = oscillator_circuit_from_iv(_iv(I, V), thermal_time=1e-10)
+    assert info["C_limited_by"] == "charge_time_ratio"
+    C_th = 1e-16                                                          # J/K
+    c, info = oscillator_circuit_from_iv(_iv(I, V), thermal_time=1e-10, T_limit=800.0, heat_capacity=C_th)
+    # C V_th^2 / 2 = C_th (T_limit - T_ambient): 2 x 1e-16 x 500 / 2^2 = 25 fF, below the 10-tau choice
+    assert c.C_parallel == pytest.approx(2 * C_th * 500.0 / 2.0**2, rel=0.02)
+    assert c.C_parallel < free.C_parallel
+    assert info["C_limited_by"] == "T_limit"
+    assert info["discharge_energy_J"] == pytest.approx(C_th * 500.0, rel=0.02)
+    assert (c.V_source, c.R_series) == (free.V_source, free.R_series)    # the load line is unchanged
+    loose, info = oscillator_circuit_from_iv(_iv(I, V), thermal_time=1e-10, T_limit=1e5, heat_capacity=C_th)
+    assert loose.C_parallel == free.C_parallel and info["C_limited_by"] == "charge_time_ratio"
+    with pytest.raises(ConfigError, match="C_parallel"):
+        oscillator_circuit_from_iv(_iv(I, V), thermal_time=1e-10, C_parallel=1e-13, T_limit=800.0, heat_capacity=C_th)
+    with pytest.raises(ConfigError, match="heat_capacity"):
+        oscillator_circuit_from_iv(_iv(I, V), thermal_time=1e-10, T_limit=800.0)
+    with pytest.raises(ConfigError, match="T_limit"):
+        oscillator_circuit_from_iv(_iv(I, V), thermal_time=1e-10, T_limit=250.0, heat_capacity=C_th)
+
+
 def test_z_curve_has_no_relaxation_oscillator():
     """On-branch held below the threshold current (a filament that survives at low current)."""
     I_up = np.linspace(2e-5, 4e-4, 20)
