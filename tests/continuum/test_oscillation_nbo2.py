@@ -11,9 +11,9 @@ the 32x20 I-V (operating point 0.28 mA, 1.66 V on the NDR).  Measured (BDF2 fast
 states, the Poole-Frenkel field factor of the PDE's law; nothing fitted): 1.15 GHz (-12 %).
 With V_s = 18 V the load line meets the weak NDR just past the fold and the PDE settles.
 Peak temperature (measured, not asserted): T_max reaches 2900-3120 K in every period, above NbO2's
-melting point (2188 K); smaller C (20 fF: 2710 K, lumped -26 %; 10 fF: no oscillation) 150-300 kOhm /
-20 fF (1920-1970 K, lumped -37 %; 300 kOhm / 30 fF: +1.8 % but 2390 K) found no cell below melting with the lumped model within 25 %
-(docs/continuum.md, NbO2).
+melting point (2188 K).  Smaller C (20 fF: 2710 K, lumped -26 %; 10 fF: no oscillation) or
+150-300 kOhm with 20 fF (1920-1970 K, lumped -37 %; 300 kOhm / 30 fF: +1.8 % but 2390 K) gave no
+cell below melting with the lumped model within 25 % (docs/continuum.md, NbO2).
 """
 
 import numpy as np
