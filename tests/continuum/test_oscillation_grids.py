@@ -64,7 +64,9 @@ def test_vo2_iv_and_oscillation_frequency_converge_and_match_the_lumped_model():
     assert a["r_on"] == pytest.approx(b["r_on"], rel=0.1)                 # filament width set by ell, not the cell
     assert b["r_on"] > 4 * 100e-9 / 64
     # the circuit chosen from the fine-grid I-V is the one simulated
-    cth = filament_heat_capacity(b["dev"], b["iv"])
+    cth = filament_heat_capacity(b["dev"], b["iv"])                        # measured 0.467 fJ/K
+    core = b["dev"].rho_c * np.pi * b["r_on"] ** 2 * 50e-9                  # the filament cylinder
+    assert core < cth < b["dev"].rho_c * np.pi * (100e-9) ** 2 * 50e-9     # more than the core, less than the device
     c, info = oscillator_circuit_from_iv(b["iv"], b["dev"].thermal_time, operating_fraction=0.1, T_limit=1000.0,
                                          heat_capacity=cth)
     assert info["C_limited_by"] == "T_limit"                               # 10 thermal times would be 116 fF
