@@ -43,6 +43,13 @@ def _at(quantity: Number, T: float) -> float:
     return float(quantity(T)) if callable(quantity) else quantity
 
 
+def stored_heat(model, T_maps) -> np.ndarray:
+    """Heat (J) stored in each steady temperature map of ``model`` (a :class:`MottFilament`):
+    rho c integral (T - T0) dV over the device, one value per map in ``T_maps`` (K, mesh-shaped)."""
+    vol = model.geom.grid(model.geom.cell_volumes)
+    return model.rho_c * np.array([np.sum((Tm - model.T0) * vol) for Tm in np.asarray(T_maps)])
+
+
 class MottThermalODE:
     """Lumped electro-thermal Mott device in a circuit (SI units throughout).
 
@@ -141,8 +148,7 @@ class MottThermalODE:
         T_hot = np.asarray(iv.T_max, dtype=float)
         if "T" not in iv:
             raise ConfigError("iv", "no T maps", "a steady_iv Dataset with its temperature maps (T)")
-        vol = model.geom.grid(model.geom.cell_volumes)
-        E_heat = model.rho_c * np.array([np.sum((Tm - T0) * vol) for Tm in np.asarray(iv.T.values)])
+        E_heat = stored_heat(model, iv.T.values)
         rising = T_hot > np.maximum.accumulate(np.concatenate([[T0 + 1e-6], T_hot[:-1]]))
         if rising.sum() < 2:
             raise ConfigError("iv", f"{rising.sum()} usable points",

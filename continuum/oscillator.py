@@ -42,6 +42,7 @@ import numpy as np
 import xarray as xr
 
 from continuum.circuit import Circuit
+from continuum.lumped import stored_heat
 from matsim.core import validate
 from matsim.core.errors import ConfigError
 
@@ -122,9 +123,7 @@ def filament_heat_capacity(model, iv: xr.Dataset) -> float:
     on = (I > tp.I_th) & (T_hot > model.T0 + 1.0)
     if not np.any(on):
         raise ConfigError("iv", "no heated point past the threshold", "a sweep past the threshold current")
-    vol = model.geom.grid(model.geom.cell_volumes)
-    T_maps = np.asarray(iv.T.values)[on]
-    heat = model.rho_c * np.array([np.sum((Tm - model.T0) * vol) for Tm in T_maps])
+    heat = stored_heat(model, np.asarray(iv.T.values)[on])
     return float(np.min(heat / (T_hot[on] - model.T0)))
 
 
