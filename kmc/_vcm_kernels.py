@@ -423,6 +423,20 @@ def green_block(sites, gtab, par):
     return out
 
 
+@njit(cache=True, inline="always")
+def _deque_push(buf, head, tail, s, front):
+    """Push ``s`` on the circular deque ``buf[head:tail]``: at the front (cost-0 step of a 0-1 BFS) or
+    the back; returns the new (head, tail)."""
+    cap = buf.shape[0]
+    if front:
+        head = (head - 1) % cap
+        buf[head] = s
+    else:
+        buf[tail] = s
+        tail = (tail + 1) % cap
+    return head, tail
+
+
 @njit(cache=True)
 def filament_gap_bfs(vac, nbr, kz, nz, dist, buf):
     """Fewest non-vacancy sites on a nearest-neighbour path from the bottom to the top electrode:
@@ -439,12 +453,7 @@ def filament_gap_bfs(vac, nbr, kz, nz, dist, buf):
         if kz[s] == 0:
             c = 0 if vac[s] != 0 else 1
             dist[s] = c
-            if c == 0:
-                head = (head - 1) % cap
-                buf[head] = s
-            else:
-                buf[tail] = s
-                tail = (tail + 1) % cap
+            head, tail = _deque_push(buf, head, tail, s, c == 0)
     while head != tail:
         s = buf[head]
         head = (head + 1) % cap
@@ -456,12 +465,7 @@ def filament_gap_bfs(vac, nbr, kz, nz, dist, buf):
             c = 0 if vac[m] != 0 else 1
             if d + c < dist[m]:
                 dist[m] = d + c
-                if c == 0:
-                    head = (head - 1) % cap
-                    buf[head] = m
-                else:
-                    buf[tail] = m
-                    tail = (tail + 1) % cap
+                head, tail = _deque_push(buf, head, tail, m, c == 0)
     best = big
     for s in range(n):
         if kz[s] == nz - 1 and dist[s] < best:
