@@ -124,10 +124,12 @@ def test_numba_and_python_engines_agree_on_vcm():
         assert np.array_equal(a, b)
 
 
-def test_restart_is_identical(tmp_path):
+@pytest.mark.parametrize("thermal", ["ambient", "electrodes"])
+def test_restart_is_identical(tmp_path, thermal):
+    """The warm starts (tunnelling-network potentials, compliance voltage, heat PCG start) are checkpointed."""
     def make():
         c = kmc.VCMCell(shape=(5, 5, 8), seed=9, max_events_per_step=300, field_update_events=50,
-                        initial_vacancy_fraction=0.05)
+                        initial_vacancy_fraction=0.05, thermal=thermal)
         c.sweep_iv([1.0, 1.6], 1e-2, quiet=True)
         return c
     ref = make()
@@ -137,6 +139,8 @@ def test_restart_is_identical(tmp_path):
     b = kmc.load(tmp_path / "cell.npz")
     ds_b = b.sweep_iv([1.8, 2.0, -0.5], 1e-2, quiet=True)
     assert ds_b["n_events"].values.sum() > 0
+    if thermal == "electrodes":
+        assert ds_b["T_max"].values.max() > 310
     for k in ("I", "time", "n_vacancies", "T_max", "n_events"):
         assert np.array_equal(ds_b[k].values, ds_ref[k].values), k
     assert np.array_equal(b.vac, ref.vac) and np.array_equal(b.ion, ref.ion)

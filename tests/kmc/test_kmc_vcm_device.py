@@ -133,24 +133,6 @@ def test_warm_started_compliance_solve_lands_on_the_compliance():
     assert low.v_cell == 0.01 and low.current < icc
 
 
-def test_restart_with_electrode_heat_and_tunnelling_is_identical(tmp_path):
-    """The warm starts (network potentials, compliance voltage, heat PCG start) are checkpointed."""
-    def make():
-        c = kmc.VCMCell(shape=(5, 5, 8), seed=9, max_events_per_step=300, field_update_events=50,
-                        initial_vacancy_fraction=0.05, conduction="tunnel", thermal="electrodes")
-        c.sweep_iv([1.0, 1.6], 1e-2, quiet=True)
-        return c
-    ref = make()
-    ds_ref = ref.sweep_iv([1.8, 2.0, -0.5], 1e-2, quiet=True)
-    a = make()
-    a.save(tmp_path / "cell.npz")
-    b = kmc.load(tmp_path / "cell.npz")
-    ds_b = b.sweep_iv([1.8, 2.0, -0.5], 1e-2, quiet=True)
-    assert ds_b["n_events"].values.sum() > 0 and ds_b["T_max"].values.max() > 310
-    for k in ("I", "time", "n_vacancies", "T_max", "n_events"):
-        assert np.array_equal(ds_b[k].values, ds_ref[k].values), k
-
-
 def test_filament_gap_bfs_equals_dijkstra():
     rng = np.random.default_rng(5)
     for shape in ((6, 5, 8), (1, 1, 7), (4, 4, 12)):
