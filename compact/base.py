@@ -79,6 +79,18 @@ class CompactModel:
         """
         return self.state_bounds()
 
+    def validity_violation(self, x) -> str | None:
+        """None if every state in ``x`` (shape (n_state, ...), e.g. a trajectory) lies in
+        :meth:`validity_bounds` (relative slack 1e-9), else the range as text, e.g. "T in [1, 1980]"."""
+        x = np.asarray(x, dtype=float)
+        lo, hi = self.validity_bounds()
+        shape = (self.n_state,) + (1,) * (x.ndim - 1)
+        lo, hi = np.reshape(lo, shape), np.reshape(hi, shape)
+        if np.any(x < lo - 1e-9 * np.abs(lo)) or np.any(x > hi + 1e-9 * np.abs(hi)):
+            return ", ".join(f"{n} in [{a:g}, {b:g}]" for n, a, b in zip(self.state_names, lo.ravel(), hi.ravel(),
+                                                                         strict=True))
+        return None
+
     def initial_state(self) -> np.ndarray:
         """A default state (the lower bound unless a subclass says otherwise)."""
         return np.array(self.state_bounds()[0], dtype=float)

@@ -254,13 +254,10 @@ class MottNetwork:
                                    f"({sol.message}); try a smaller max_step, method='LSODA', or check the bias")
         v, x = sol.y[: self.n], sol.y[self.n:].reshape(self.n_state, self.n, -1)
         for k, c in enumerate(self.cells):
-            lo_k, hi_k = c.device.validity_bounds()
-            if np.any(x[:, k] < lo_k[:, None] - 1e-9 * np.abs(lo_k[:, None])) or \
-                    np.any(x[:, k] > hi_k[:, None] + 1e-9 * np.abs(hi_k[:, None])):
+            left = c.device.validity_violation(x[:, k])
+            if left:
                 raise ConfigError(f"V_s (cell {k})", c.V_s,
-                                  f"a bias that keeps {c.device.name} within its model range "
-                                  + ", ".join(f"{nm} in [{a:g}, {b:g}]" for nm, a, b in
-                                              zip(c.device.state_names, lo_k, hi_k)) + " (the state left it)")
+                                  f"a bias that keeps {c.device.name} within its model range {left} (the state left it)")
         i = self.device_currents(v, x)
         data = {"v": (("cell", "t"), v, {"units": "V", "long_name": "node (device) voltage"}),
                 "i": (("cell", "t"), i, {"units": "A", "long_name": "device current"})}
